@@ -1,0 +1,28 @@
+// swift-tools-version:6.0
+// swift-bridge-helper: an audited, drop-in replacement for QEMU's qemu-bridge-helper.
+import PackageDescription
+
+let package = Package(
+    name: "swift-bridge-helper",
+    products: [
+        // The privileged helper: no Foundation, no ArgumentParser (start-up cost, size, attack surface).
+        .executable(name: "swift-bridge-helper", targets: ["swift-bridge-helper"]),
+        // An unprivileged caller that speaks QEMU's side of the protocol: tests, demo, benchmark.
+        .executable(name: "bridge-helper-probe", targets: ["bridge-helper-probe"]),
+        .library(name: "BridgePolicy", targets: ["BridgePolicy"]),
+        .library(name: "BridgeSystem", targets: ["BridgeSystem"]),
+    ],
+    targets: [
+        // libcap from Debian (libcap-dev ships libcap.a, so the static build links it in).
+        .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
+        // What Swift cannot express: ioctl numbers, variadic calls, cmsg macros. No logic.
+        .target(name: "CBridgeShim"),
+        // Pure policy: arguments, ACL grammar, includes, decision, diagnostics. No system calls.
+        .target(name: "BridgePolicy"),
+        // The privileged acts, one small function each, over the shim and libcap.
+        .target(name: "BridgeSystem", dependencies: ["BridgePolicy", "CBridgeShim", "CLibcap"]),
+        .executableTarget(name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem"]),
+        .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim"]),
+        .testTarget(name: "BridgePolicyTests", dependencies: ["BridgePolicy"]),
+    ]
+)

@@ -1,0 +1,38 @@
+/// Identifies a file independently of the path used to reach it (st_dev, st_ino),
+/// so that include cycles are found even through different spellings of a path.
+public struct FileIdentity: Hashable, Sendable {
+    public var device: UInt64
+    public var inode: UInt64
+    public init(device: UInt64, inode: UInt64) {
+        self.device = device
+        self.inode = inode
+    }
+}
+
+public enum ACLFileRead: Sendable {
+    case contents([UInt8], FileIdentity)
+    /// Could not be opened (missing, permission denied for this caller). The C helper
+    /// ignores such an include: the per-user pattern relies on it.
+    case unavailable(Message)
+    /// Opened, but not to be trusted (not root's, writable by others, not a regular file,
+    /// a symlink, too large). We refuse the whole ACL, whichever file it is.
+    case refused(Message)
+}
+
+/// How the policy reads ACL files. The helper's implementation opens them as the calling
+/// user with O_NOFOLLOW and checks the open fd; tests use an in-memory one.
+public protocol ACLFileSource {
+    func read(_ path: [UInt8]) -> ACLFileRead
+}
+
+public struct ACLLimits: Sendable {
+    /// Includes inside includes; the C helper recurses until it runs out of fds.
+    public var maximumIncludeDepth = 16
+    /// Files read in all, so that a diamond of includes cannot multiply the work.
+    public var maximumFiles = 128
+    /// Bytes in one file; a real bridge.conf is a few lines.
+    public var maximumFileSize = 1 << 20
+
+    public init() {}
+    public static let standard = ACLLimits()
+}

@@ -1,0 +1,87 @@
+/// The grammar of one line of `bridge.conf`, exactly as the C helper reads it:
+/// leading white space skipped; blank and `#` lines skipped; the command ends at the first
+/// space (or, with no space, the first tab); the argument is trimmed; `allow`/`deny`
+/// arguments of 16 bytes or more are refused before the command word is looked at.
+public enum ACLLine: Equatable, Sendable {
+    case blank
+    case allow(ACLRule.Target)
+    case deny(ACLRule.Target)
+    case include([UInt8])
+    case invalid(ACLLineProblem)
+}
+
+public enum ACLLineProblem: Error, Equatable, Sendable {
+    // The C helper's messages, byte for byte.
+    case noSeparator(line: [UInt8])
+    case unknownCommand([UInt8])
+    case nameTooLong([UInt8])
+    // Our fail-closed additions (the C helper would misread these lines).
+    case containsNUL
+    case lineTooLong(Int)
+
+    /// True when the C helper prints this exact message for this line.
+    public var isCHelperMessage: Bool {
+        switch self {
+        case .noSeparator, .unknownCommand, .nameTooLong: return true
+        case .containsNUL, .lineTooLong: return false
+        }
+    }
+
+    public var message: Message {
+        switch self {
+        case .noSeparator(let line): return "Invalid config line:\n  \(line)"
+        case .unknownCommand(let command): return "Unknown command `\(command)'"
+        case .nameTooLong(let name): return "name `\(name)' too long: \(name.count)"
+        case .containsNUL:
+            return "the line contains a NUL byte (the C helper would silently cut it there)"
+        case .lineTooLong(let length):
+            return "the line is \(length) bytes long; at most \(ACLGrammar.maximumLineLength) are allowed (the C helper would read the rest as a new line)"
+        }
+    }
+}
+
+public enum ACLGrammar {
+    /// The C helper reads with `fgets` into 4096 bytes: a line with more than 4095 bytes
+    /// before its newline is split, and its tail parsed as a line of its own.
+    public static let maximumLineLength = 4095
+
+    /// Parses one line, given without its terminating `\n`.
+    public static func parse(_ line: ArraySlice<UInt8>) -> ACLLine {
+        if line.count > maximumLineLength { return .invalid(.lineTooLong(line.count)) }
+        if line.contains(0) { return .invalid(.containsNUL) }
+        guard let start = line.firstIndex(where: { !isASCIISpace($0) }),
+            line[start] != UInt8(ascii: "#")
+        else { return .blank }
+        let text = line[start...]
+        guard let separator = text.firstIndex(of: UInt8(ascii: " ")) ?? text.firstIndex(of: 0x09)
+        else { return .invalid(.noSeparator(line: Array(line))) }
+
+        let command = Array(text[..<separator])
+        let argument = Array(trimmed(text[(separator + 1)...]))
+        let isInclude = command == [UInt8](ascii: "include")
+        if !isInclude && argument.count > InterfaceName.maximumLength {
+            return .invalid(.nameTooLong(argument))
+        }
+        let target: ACLRule.Target = argument == [UInt8](ascii: "all") ? .all : .bridge(argument)
+        switch command {
+        case [UInt8](ascii: "allow"): return .allow(target)
+        case [UInt8](ascii: "deny"): return .deny(target)
+        case _ where isInclude: return .include(argument)
+        default: return .invalid(.unknownCommand(command))
+        }
+    }
+
+    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        guard let first = bytes.firstIndex(where: { !isASCIISpace($0) }),
+            let last = bytes.lastIndex(where: { !isASCIISpace($0) })
+        else { return [] }
+        return bytes[first...last]
+    }
+
+    /// Splits file contents at `\n`; a final line without a newline still counts.
+    public static func lines(of contents: [UInt8]) -> [ArraySlice<UInt8>] {
+        var lines = contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if contents.last == UInt8(ascii: "\n") || contents.isEmpty { lines.removeLast() }
+        return lines
+    }
+}

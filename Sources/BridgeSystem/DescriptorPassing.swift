@@ -1,0 +1,65 @@
+import BridgePolicy
+import CBridgeShim
+@preconcurrency import Glibc
+
+/// The caller's end of the socketpair given as `--fd=N`.
+public enum CallerSocket {
+    /// Checked before anything is created: the fd must be a connected AF_UNIX stream socket,
+    /// as QEMU's and libvirt's socketpairs are. The C helper only finds out at sendmsg.
+    /// Failures keep the C helper's line (the errno it would have met) and say why.
+    public static func validate(_ fd: Int32) throws(HelperFailure) {
+        func failure(_ code: Int32, _ why: Message) -> HelperFailure {
+            HelperFailure("failed to write fd to unix socket: \(errorText(code))", hints: [why, "nothing was created"])
+        }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw failure(errno, "--fd=\(fd) is not an open file descriptor") }
+        guard status.st_mode & S_IFMT == S_IFSOCK else { throw failure(ENOTSOCK, "--fd=\(fd) is not a socket") }
+        guard option(fd, SO_DOMAIN) == AF_UNIX, option(fd, SO_TYPE) == Int32(SOCK_STREAM.rawValue) else {
+            throw failure(EPROTOTYPE, "--fd=\(fd) is not a unix stream socket (QEMU passes one end of a socketpair)")
+        }
+        var address = sockaddr_un()
+        var length = socklen_t(MemoryLayout<sockaddr_un>.size)
+        let connected = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) == 0 }
+        }
+        guard option(fd, SO_ACCEPTCONN) == 0, connected else {
+            throw failure(ENOTCONN, "--fd=\(fd) is not connected to a peer")
+        }
+    }
+
+    static func option(_ fd: Int32, _ name: Int32) -> Int32? {
+        var value: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        return getsockopt(fd, SOL_SOCKET, name, &value, &length) == 0 ? value : nil
+    }
+
+    /// Step 9: one data byte 0x00 and one SCM_RIGHTS fd. MSG_NOSIGNAL: a caller that
+    /// has gone away gets EPIPE and exit 1, never a SIGPIPE mid-way.
+    public static func send(_ descriptor: Int32, over socket: Int32) throws(HelperFailure) {
+        var byte: UInt8 = 0
+        let controlSize = sbh_cmsg_space(MemoryLayout<Int32>.size)
+        // UInt64 storage keeps the control buffer aligned for struct cmsghdr.
+        var control = [UInt64](repeating: 0, count: (controlSize + 7) / 8)
+        let sent = withUnsafeMutablePointer(to: &byte) { bytePointer in
+            control.withUnsafeMutableBytes { controlBuffer in
+                var vector = iovec(iov_base: UnsafeMutableRawPointer(bytePointer), iov_len: 1)
+                return withUnsafeMutablePointer(to: &vector) { vectorPointer in
+                    var message = msghdr()
+                    message.msg_iov = vectorPointer
+                    message.msg_iovlen = 1
+                    message.msg_control = controlBuffer.baseAddress
+                    message.msg_controllen = controlSize
+                    let header = sbh_cmsg_firsthdr(&message)!
+                    header.pointee.cmsg_level = SOL_SOCKET
+                    header.pointee.cmsg_type = Int32(SCM_RIGHTS)
+                    header.pointee.cmsg_len = sbh_cmsg_len(MemoryLayout<Int32>.size)
+                    sbh_cmsg_data(header).withMemoryRebound(to: Int32.self, capacity: 1) { $0.pointee = descriptor }
+                    return retryingEINTR { sendmsg(socket, &message, Int32(MSG_NOSIGNAL)) }
+                }
+            }
+        }
+        guard sent == 1 else {
+            throw HelperFailure("failed to write fd to unix socket: \(errorText(sent < 0 ? errno : EIO))")
+        }
+    }
+}

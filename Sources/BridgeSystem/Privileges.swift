@@ -1,0 +1,146 @@
+import BridgePolicy
+import CBridgeShim
+import CLibcap
+@preconcurrency import Glibc
+
+/// How this process got CAP_NET_ADMIN.
+public enum PrivilegeSource: Equatable, Sendable {
+    /// Setuid root: we drop to the caller's real uid and gid, keeping only CAP_NET_ADMIN.
+    case setuidRoot
+    /// The caller is root (QEMU run as root).
+    case rootCaller
+    /// File capability cap_net_admin+ep: the uid is already the caller's.
+    case fileCapability
+    /// No CAP_NET_ADMIN at all: the helper cannot work, and says how to fix it.
+    case none
+}
+
+/// Narrows the process to the caller's identity and CAP_NET_ADMIN alone, then verifies
+/// the result before anything else happens. Supplementary groups are kept (as the C helper
+/// keeps them) because the ACL is read as the caller, groups included.
+public enum Privileges {
+    public static func narrow() throws(HelperFailure) -> PrivilegeSource {
+        let uid = realUserID(), gid = realGroupID()
+        let source: PrivilegeSource
+        if hasRootID() {
+            source = uid == 0 ? .rootCaller : .setuidRoot
+            try dropBoundingAndAmbient()
+            try check(sbh_prctl(sbh_PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)")
+            try check(sbh_setresgid(gid, gid, gid), "setresgid")
+            try check(sbh_setresuid(uid, uid, uid), "setresuid")
+            try check(sbh_prctl(sbh_PR_SET_KEEPCAPS, 0, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)")
+        } else {
+            source = hasPermitted(CAP_NET_ADMIN) ? .fileCapability : .none
+        }
+        try setCapabilities(keepingNetAdmin: source != .none)
+        try check(sbh_prctl(sbh_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
+        try check(sbh_prctl(sbh_PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)")
+        try verify(source, uid: uid, gid: gid)
+        return source
+    }
+
+    public static func realUserID() -> uid_t { getuid() }
+    public static func realGroupID() -> gid_t { getgid() }
+
+    static func hasRootID() -> Bool {
+        var real: uid_t = 0, effective: uid_t = 0, saved: uid_t = 0
+        _ = sbh_getresuid(&real, &effective, &saved)
+        return real == 0 || effective == 0 || saved == 0
+    }
+
+    static func failure(_ detail: Message) -> HelperFailure {
+        HelperFailure("failed to drop privileges", hints: [detail])
+    }
+
+    static func check(_ result: Int32, _ call: String) throws(HelperFailure) {
+        if result != 0 { throw failure("\(call): \(errorText(errno))") }
+    }
+
+    /// The bounding set limits what any later exec could gain; we never exec, but an
+    /// audited helper leaves nothing to gain. Only possible while we hold CAP_SETPCAP.
+    static func dropBoundingAndAmbient() throws(HelperFailure) {
+        for capability in allCapabilities() where cap_get_bound(capability) == 1 {
+            try check(cap_drop_bound(capability), "cap_drop_bound(\(capability))")
+        }
+        try check(cap_reset_ambient(), "cap_reset_ambient")
+    }
+
+    static func setCapabilities(keepingNetAdmin: Bool) throws(HelperFailure) {
+        guard let state = cap_init() else { throw failure("cap_init: \(errorText(errno))") }
+        defer { cap_free(UnsafeMutableRawPointer(state)) }
+        if keepingNetAdmin {
+            var netAdmin = [cap_value_t(CAP_NET_ADMIN)]
+            try check(cap_set_flag(state, CAP_PERMITTED, 1, &netAdmin, CAP_SET), "cap_set_flag")
+            try check(cap_set_flag(state, CAP_EFFECTIVE, 1, &netAdmin, CAP_SET), "cap_set_flag")
+        }
+        try check(cap_set_proc(state), "cap_set_proc")
+    }
+
+    static func allCapabilities() -> ClosedRange<cap_value_t> {
+        0...cap_value_t(cap_max_bits() - 1)
+    }
+
+    static func hasPermitted(_ capability: Int32) -> Bool {
+        flag(CAP_PERMITTED, capability)
+    }
+
+    static func flag(_ set: cap_flag_t, _ capability: Int32) -> Bool {
+        guard let state = cap_get_proc() else { return false }
+        defer { cap_free(UnsafeMutableRawPointer(state)) }
+        var value = CAP_CLEAR
+        return cap_get_flag(state, cap_value_t(capability), set, &value) == 0 && value == CAP_SET
+    }
+
+    /// Reads back what the kernel now holds for us; any surprise is fatal.
+    static func verify(_ source: PrivilegeSource, uid: uid_t, gid: gid_t) throws(HelperFailure) {
+        var r: uid_t = 0, e: uid_t = 0, s: uid_t = 0
+        var rg: gid_t = 0, eg: gid_t = 0, sg: gid_t = 0
+        guard sbh_getresuid(&r, &e, &s) == 0, r == uid, e == uid, s == uid else {
+            throw failure("user ids are \(r)/\(e)/\(s), expected \(uid)")
+        }
+        guard sbh_getresgid(&rg, &eg, &sg) == 0, rg == gid, eg == gid, sg == gid else {
+            throw failure("group ids are \(rg)/\(eg)/\(sg), expected \(gid)")
+        }
+        for capability in allCapabilities() {
+            let expected = source != .none && capability == CAP_NET_ADMIN
+            guard flag(CAP_PERMITTED, capability) == expected, flag(CAP_EFFECTIVE, capability) == expected,
+                !flag(CAP_INHERITABLE, capability), cap_get_ambient(capability) == 0
+            else { throw failure("capability \(Int32(capability)) is not as expected after the drop") }
+            if source == .setuidRoot || source == .rootCaller, cap_get_bound(capability) != 0 {
+                throw failure("capability \(Int32(capability)) is still in the bounding set")
+            }
+        }
+        guard sbh_prctl(sbh_PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, sbh_prctl(sbh_PR_GET_DUMPABLE, 0, 0, 0, 0) == 0
+        else { throw failure("no_new_privs or dumpable not set") }
+    }
+
+    /// What to tell a person when the binary has no privilege at all.
+    public static func missingPrivilege() -> HelperFailure {
+        let path = executablePath() ?? "/usr/libexec/swift-bridge-helper"
+        var hints: [Message] = [
+            "grant it with: setcap cap_net_admin+ep \(path)",
+            "or, on a file system without extended attributes: chown root:root \(path) && chmod u+s \(path)",
+        ]
+        if noNewPrivsWasSetByCaller {
+            hints.append("note: the caller runs with no_new_privs set (a sandbox, or systemd's NoNewPrivileges=yes), which makes the kernel ignore file capabilities and setuid")
+        }
+        return HelperFailure(
+            "swift-bridge-helper has no CAP_NET_ADMIN: it needs the cap_net_admin file capability or setuid root",
+            hints: hints)
+    }
+
+    /// Recorded before we set no_new_privs ourselves.
+    nonisolated(unsafe) public static var noNewPrivsWasSetByCaller = false
+
+    public static func recordCallerState() {
+        noNewPrivsWasSetByCaller = sbh_prctl(sbh_PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1
+    }
+
+    static func executablePath() -> Message? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let length = buffer.withUnsafeMutableBytes {
+            readlink("/proc/self/exe", $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
+        }
+        return length > 0 ? Message(bytes: Array(buffer[..<length])) : nil
+    }
+}

@@ -1,0 +1,59 @@
+import BridgePolicy
+@preconcurrency import Glibc
+
+/// Reads ACL files for the helper, as whoever this process now is (the caller, after the
+/// privilege drop), and trusts only what root alone could have written.
+/// Every check is made with fstat on the fd actually read, never on the path.
+public struct TrustedFileSource: ACLFileSource {
+    public var limits: ACLLimits
+
+    public init(limits: ACLLimits = .standard) { self.limits = limits }
+
+    public func read(_ path: [UInt8]) -> ACLFileRead {
+        guard !path.contains(0) else { return .refused("the path contains a NUL byte") }
+        // O_NONBLOCK: opening a FIFO must not hang; O_NOCTTY: a terminal must not become ours.
+        let fd = withCString(path) { cPath in
+            retryingEINTR { open(cPath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
+        }
+        guard fd >= 0 else {
+            let code = errno
+            return code == ELOOP ? .refused("it is a symbolic link") : .unavailable(errorText(code))
+        }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return .unavailable(errorText(errno)) }
+        if let problem = trustProblem(status) { return .refused(problem) }
+        return readAll(fd).map { .contents($0, FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))) }
+            ?? .refused("it is larger than \(limits.maximumFileSize) bytes")
+    }
+
+    func trustProblem(_ status: stat) -> Message? {
+        if status.st_mode & S_IFMT != S_IFREG { return "it is not a regular file" }
+        if status.st_uid != 0 { return "it is owned by uid \(UInt32(status.st_uid)), not root" }
+        if status.st_mode & 0o022 != 0 {
+            return "it is writable by its group or by others (mode \(octal(status.st_mode & 0o7777)))"
+        }
+        if status.st_size > limits.maximumFileSize { return "it is larger than \(limits.maximumFileSize) bytes" }
+        return nil
+    }
+
+    /// Reads to the end, refusing (nil) anything past the size limit: the file may grow
+    /// after fstat.
+    func readAll(_ fd: Int32) -> [UInt8]? {
+        var contents: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { buffer in
+                retryingEINTR { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+            }
+            if count < 0 { return nil }
+            if count == 0 { return contents }
+            contents += chunk[..<count]
+            if contents.count > limits.maximumFileSize { return nil }
+        }
+    }
+}
+
+func octal(_ mode: mode_t) -> Message {
+    Message(stringLiteral: "0" + String(mode, radix: 8))
+}

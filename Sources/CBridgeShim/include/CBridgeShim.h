@@ -1,0 +1,63 @@
+// The C shim of swift-bridge-helper: constants, struct layouts and calls that Swift cannot
+// express (ioctl request numbers, variadic functions, CMSG_* macros, GNU-only declarations).
+// Every symbol is prefixed sbh_. There is no logic here: each function is one call.
+#ifndef CBRIDGESHIM_H
+#define CBRIDGESHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <net/if.h>
+#include <linux/ethtool.h>
+
+// ioctl request numbers and flags (macros built from _IOR/_IOW, invisible to Swift).
+extern const unsigned long sbh_TUNSETIFF;
+extern const unsigned long sbh_TUNGETIFF;
+extern const unsigned long sbh_TUNGETFEATURES;
+extern const unsigned long sbh_SIOCGIFMTU;
+extern const unsigned long sbh_SIOCSIFMTU;
+extern const unsigned long sbh_SIOCGIFHWADDR;
+extern const unsigned long sbh_SIOCSIFHWADDR;
+extern const unsigned long sbh_SIOCGIFINDEX;
+extern const unsigned long sbh_SIOCGIFFLAGS;
+extern const unsigned long sbh_SIOCSIFFLAGS;
+extern const unsigned long sbh_SIOCBRADDIF;
+extern const unsigned long sbh_SIOCETHTOOL;
+extern const uint32_t sbh_ETHTOOL_GDRVINFO;
+extern const short sbh_IFF_TAP;
+extern const short sbh_IFF_NO_PI;
+extern const short sbh_IFF_VNET_HDR;
+extern const short sbh_IFF_UP;
+extern const int sbh_IFNAMSIZ;
+extern const int sbh_LOG_AUTHPRIV;
+extern const int sbh_PR_SET_NO_NEW_PRIVS;
+extern const int sbh_PR_GET_NO_NEW_PRIVS;
+extern const int sbh_PR_SET_DUMPABLE;
+extern const int sbh_PR_GET_DUMPABLE;
+extern const int sbh_PR_SET_KEEPCAPS;
+extern const int sbh_PR_CAPBSET_READ;
+extern const int sbh_PR_CAP_AMBIENT;
+extern const int sbh_PR_CAP_AMBIENT_IS_SET;
+extern const int sbh_PR_CAP_AMBIENT_CLEAR_ALL;
+
+// Variadic C functions, called with exactly one argument shape each.
+int sbh_ioctl(int fd, unsigned long request, void *argument);
+int sbh_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5);
+void sbh_openlog(const char *ident, int option, int facility);
+void sbh_syslog(int priority, const char *message);
+
+// GNU-only declarations (need _GNU_SOURCE, which only the .c file defines).
+int sbh_getresuid(uid_t *r, uid_t *e, uid_t *s);
+int sbh_getresgid(gid_t *r, gid_t *e, gid_t *s);
+int sbh_setresuid(uid_t r, uid_t e, uid_t s);
+int sbh_setresgid(gid_t r, gid_t e, gid_t s);
+
+// SCM_RIGHTS control-message layout (CMSG_* are macros).
+size_t sbh_cmsg_space(size_t length);
+size_t sbh_cmsg_len(size_t length);
+struct cmsghdr *sbh_cmsg_firsthdr(struct msghdr *message);
+struct cmsghdr *sbh_cmsg_nxthdr(struct msghdr *message, struct cmsghdr *header);
+unsigned char *sbh_cmsg_data(struct cmsghdr *header);
+
+#endif

@@ -1,0 +1,58 @@
+#define _GNU_SOURCE
+#include "CBridgeShim.h"
+
+#include <linux/if_tun.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <syslog.h>
+#include <unistd.h>
+
+const unsigned long sbh_TUNSETIFF = TUNSETIFF;
+const unsigned long sbh_TUNGETIFF = TUNGETIFF;
+const unsigned long sbh_TUNGETFEATURES = TUNGETFEATURES;
+const unsigned long sbh_SIOCGIFMTU = SIOCGIFMTU;
+const unsigned long sbh_SIOCSIFMTU = SIOCSIFMTU;
+const unsigned long sbh_SIOCGIFHWADDR = SIOCGIFHWADDR;
+const unsigned long sbh_SIOCSIFHWADDR = SIOCSIFHWADDR;
+const unsigned long sbh_SIOCGIFINDEX = SIOCGIFINDEX;
+const unsigned long sbh_SIOCGIFFLAGS = SIOCGIFFLAGS;
+const unsigned long sbh_SIOCSIFFLAGS = SIOCSIFFLAGS;
+const unsigned long sbh_SIOCBRADDIF = SIOCBRADDIF;
+const unsigned long sbh_SIOCETHTOOL = SIOCETHTOOL;
+const uint32_t sbh_ETHTOOL_GDRVINFO = ETHTOOL_GDRVINFO;
+const short sbh_IFF_TAP = IFF_TAP;
+const short sbh_IFF_NO_PI = IFF_NO_PI;
+const short sbh_IFF_VNET_HDR = IFF_VNET_HDR;
+const short sbh_IFF_UP = IFF_UP;
+const int sbh_IFNAMSIZ = IFNAMSIZ;
+const int sbh_LOG_AUTHPRIV = LOG_AUTHPRIV;
+const int sbh_PR_SET_NO_NEW_PRIVS = PR_SET_NO_NEW_PRIVS;
+const int sbh_PR_GET_NO_NEW_PRIVS = PR_GET_NO_NEW_PRIVS;
+const int sbh_PR_SET_DUMPABLE = PR_SET_DUMPABLE;
+const int sbh_PR_GET_DUMPABLE = PR_GET_DUMPABLE;
+const int sbh_PR_SET_KEEPCAPS = PR_SET_KEEPCAPS;
+const int sbh_PR_CAPBSET_READ = PR_CAPBSET_READ;
+const int sbh_PR_CAP_AMBIENT = PR_CAP_AMBIENT;
+const int sbh_PR_CAP_AMBIENT_IS_SET = PR_CAP_AMBIENT_IS_SET;
+const int sbh_PR_CAP_AMBIENT_CLEAR_ALL = PR_CAP_AMBIENT_CLEAR_ALL;
+
+int sbh_ioctl(int fd, unsigned long request, void *argument) { return ioctl(fd, request, argument); }
+int sbh_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5) {
+    return prctl(option, a2, a3, a4, a5);
+}
+void sbh_openlog(const char *ident, int option, int facility) { openlog(ident, option, facility); }
+void sbh_syslog(int priority, const char *message) { syslog(priority, "%s", message); }
+
+int sbh_getresuid(uid_t *r, uid_t *e, uid_t *s) { return getresuid(r, e, s); }
+int sbh_getresgid(gid_t *r, gid_t *e, gid_t *s) { return getresgid(r, e, s); }
+int sbh_setresuid(uid_t r, uid_t e, uid_t s) { return setresuid(r, e, s); }
+int sbh_setresgid(gid_t r, gid_t e, gid_t s) { return setresgid(r, e, s); }
+
+size_t sbh_cmsg_space(size_t length) { return CMSG_SPACE(length); }
+size_t sbh_cmsg_len(size_t length) { return CMSG_LEN(length); }
+struct cmsghdr *sbh_cmsg_firsthdr(struct msghdr *message) { return CMSG_FIRSTHDR(message); }
+struct cmsghdr *sbh_cmsg_nxthdr(struct msghdr *message, struct cmsghdr *header) {
+    return CMSG_NXTHDR(message, header);
+}
+unsigned char *sbh_cmsg_data(struct cmsghdr *header) { return CMSG_DATA(header); }

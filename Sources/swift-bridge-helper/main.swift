@@ -1,0 +1,58 @@
+// swift-bridge-helper: QEMU's bridge helper protocol, read top to bottom as a checklist.
+// Every failure prints its message, exits 1 and sends nothing; the tap (never persistent)
+// vanishes with our fd.
+import BridgePolicy
+import BridgeSystem
+@preconcurrency import Glibc
+
+let aclPath = Array("/etc/qemu/bridge.conf".utf8)
+
+func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = nil) -> Never {
+    StandardStreams.printFailure(failure)
+    if let audit { audit.record(outcome ?? "failed: \(failure.message)", failed: true) }
+    exit(1)
+}
+
+// 1. A sane process: argv present, fds 0-2 open, privileges narrowed and verified.
+guard CommandLine.argc > 0 else { exit(1) }
+guard StandardStreams.ensureOpen() else { exit(1) }
+Privileges.recordCallerState()
+let privilege: PrivilegeSource
+do { privilege = try Privileges.narrow() } catch { fail(error) }
+
+// 2. The request.
+let request: HelperRequest
+switch parseArguments(rawArguments()) {
+case .success(let parsed): request = parsed
+case .failure(let problem): fail(HelperFailure(problem.message))
+}
+if privilege == .none { fail(Privileges.missingPrivilege()) }
+let audit = AuditLog(uid: Privileges.realUserID(), bridge: request.bridge)
+
+// 3. The ACL, read as the caller, and the decision.
+let acl = ACLLoader(source: TrustedFileSource()).load(aclPath)
+for diagnostic in acl.diagnostics where diagnostic.severity == .error {
+    StandardStreams.printError(diagnostic.rendered)
+}
+guard acl.succeeded else {
+    fail(HelperFailure(ACLLoadResult.failureMessage(for: aclPath)), audit: audit, outcome: "denied: the acl file failed to parse")
+}
+let decision = decide(bridge: request.bridge, rules: acl.rules)
+guard decision.isAllowed else { fail(HelperFailure(Decision.deniedMessage), audit: audit, outcome: decision.reason) }
+
+// 4. The privileged acts, in the C helper's order, after checking what they act on.
+do {
+    try CallerSocket.validate(request.socketFD)
+    let bridge = BridgeAttachment(control: try ControlSocket.open(), bridge: request.bridge)
+    let mtu = try bridge.bridgeMTU()
+    let tap = try TapDevice.create(vnetHeader: request.useVnet)
+    try bridge.setMTU(mtu, of: tap.name)
+    try bridge.setHighMAC(of: tap.name)
+    try bridge.addToBridge(tap.name)
+    try bridge.bringUp(tap.name)
+    try CallerSocket.send(tap.fd, over: request.socketFD)
+    audit.record("\(decision.reason) tap=\(tap.name)", failed: false)
+} catch {
+    fail(error, audit: audit, outcome: "\(decision.reason), failed: \(error.message)")
+}
+exit(0)
