@@ -17,11 +17,14 @@ let package = Package(
         .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
         // What Swift cannot express: ioctl numbers, variadic calls, cmsg macros. No logic.
         .target(name: "CBridgeShim"),
+        // Linked into the helper only: empties the environment before the Swift runtime reads it.
+        .target(name: "CHelperStartup"),
         // Pure policy: arguments, ACL grammar, includes, decision, diagnostics. No system calls.
         .target(name: "BridgePolicy"),
         // The privileged acts, one small function each, over the shim and libcap.
         .target(name: "BridgeSystem", dependencies: ["BridgePolicy", "CBridgeShim", "CLibcap"]),
-        .executableTarget(name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem"]),
+        .executableTarget(
+            name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem", "CHelperStartup"]),
         .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim"]),
         .testTarget(name: "BridgePolicyTests", dependencies: ["BridgePolicy"]),
     ]

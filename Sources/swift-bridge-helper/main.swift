@@ -3,6 +3,7 @@
 // vanishes with our fd.
 import BridgePolicy
 import BridgeSystem
+import CHelperStartup
 @preconcurrency import Glibc
 
 let aclPath = Array("/etc/qemu/bridge.conf".utf8)
@@ -13,15 +14,12 @@ func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = 
     exit(1)
 }
 
-// 1. A sane process: fds 0-2 open, argv present, no environment, privileges narrowed
-//    and verified.
+// 1. A sane process: fds 0-2 open, argv present, privileges narrowed and verified.
+//    (The environment is already empty: CHelperStartup clears it before the runtime starts.)
 guard StandardStreams.ensureOpen() else { exit(1) }
 guard CommandLine.argc > 0 else {
     fail(HelperFailure("swift-bridge-helper: refusing to run with an empty argument list (argc is 0)"))
 }
-// Nothing here reads the environment; clearing it means no library can either (syslog's
-// time zone, strerror's locale, the Swift runtime's lazily read settings).
-clearenv()
 Privileges.recordCallerState()
 let privilege: PrivilegeSource
 do { privilege = try Privileges.narrow() } catch { fail(error) }
