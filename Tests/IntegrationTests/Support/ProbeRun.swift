@@ -7,7 +7,11 @@ struct ProbeRun: Sendable, CustomStringConvertible {
     /// lives only as long as the probe holds its fd.
     let tapsLeft: String
 
-    var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: true) }
+    /// Non-empty lines, split at `\n` bytes only: Swift treats `\r\n` as one Character, and
+    /// a CR the C helper prints as part of a raw line must stay part of that line.
+    var stderrLines: [String] {
+        stderr.utf8.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
+    }
 
     var description: String {
         "report:\n\(report.description)stderr:\n\(stderr)taps left: \(tapsLeft.isEmpty ? "none" : tapsLeft)"
