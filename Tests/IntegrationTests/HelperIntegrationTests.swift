@@ -63,22 +63,24 @@ struct HelperIntegrationTests {
     /// script that runs the real one, then a second probe), so both taps exist at once.
     @Test(arguments: Copy.allCases)
     func twoTapsInARowGetDifferentNames(copy: Copy) throws {
-        let setup = """
+        let script = """
             cat >"$WORLD/bin/twice" <<EOF
             #!/bin/bash
             "$WORLD/bin/\(copy.rawValue)" "\\$@" || exit
             "$WORLD/bin/probe" "$WORLD/bin/\(copy.rawValue)" >"$WORLD/tmp/second.report"
             EOF
             chmod 0755 "$WORLD/bin/twice"
+            probe first twice --use-vnet --fd=@FD --br=br0
+            cp "$WORLD/tmp/second.report" "$OUT/second.report"
             """
-        let world = World(files: [Self.allowBR0])
-        let run = try world.run(setup + "\nprobe first twice --use-vnet --fd=@FD --br=br0\ncp \"$WORLD/tmp/second.report\" \"$OUT/second.report\"")
+        let run = try World(files: [Self.allowBR0]).run(script)
         let first = try run.probe("first"), second = ProbeReport(parsing: run.outputs["second.report"] ?? "")
-        #expect(first.report.exitStatus == 0 && second.exitStatus == 0, "\(first)\nsecond:\n\(second)")
-        #expect(first.report.tapNameIsFromTemplate && second.tapNameIsFromTemplate, "\(first)\nsecond:\n\(second)")
-        #expect(first.report.tap != second.tap, "\(first)\nsecond:\n\(second)")
-        #expect(second.master == "br0", "\(second)")
-        #expect(first.tapsLeft.isEmpty, "\(first)")
+        let both = "first:\n\(first)\nsecond:\n\(second)"
+        #expect(first.report.exitStatus == 0 && second.exitStatus == 0, "\(both)")
+        #expect(first.report.tapNameIsFromTemplate && second.tapNameIsFromTemplate, "\(both)")
+        #expect(first.report.tap != second.tap, "\(both)")
+        #expect(first.report.master == "br0" && second.master == "br0", "\(both)")
+        #expect(first.tapsLeft.isEmpty, "\(both)")
     }
 
     // MARK: - Failures: exit 1, no fd, a clear message, nothing left
