@@ -23,6 +23,8 @@ let package = Package(
         .target(name: "BridgeSystem", dependencies: ["BridgePolicy", "CBridgeShim", "CLibcap"]),
         .executableTarget(name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem"]),
         .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim"]),
+        // Per-VM-start cost and concurrency against the C helper (run by scripts/bench).
+        .executableTarget(name: "bridge-helper-bench", dependencies: ["CBridgeShim"], path: "Benchmarks/bridge-helper-bench"),
         .testTarget(name: "BridgePolicyTests", dependencies: ["BridgePolicy"]),
     ]
 )
