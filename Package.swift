@@ -26,6 +26,8 @@ let package = Package(
         .executableTarget(
             name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem", "CHelperStartup"]),
         .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim"]),
+        // Per-VM-start cost and concurrency against the C helper (run by scripts/bench).
+        .executableTarget(name: "bridge-helper-bench", dependencies: ["CBridgeShim"], path: "Benchmarks/bridge-helper-bench"),
         .testTarget(name: "BridgePolicyTests", dependencies: ["BridgePolicy"]),
         // Privileged: runs the release binaries and Debian's C helper in scripts/with-world worlds
         // (as root; skipped otherwise). No dependencies: it only spawns processes.
