@@ -24,18 +24,14 @@ public struct UserIdentity: Equatable, Sendable {
         }
     }
 
-    /// By name, or by number for a uid without a passwd entry.
-    public static func lookup(_ nameOrUID: String) throws(Problem) -> UserIdentity {
-        let entry = getpwnam(nameOrUID) ?? UInt32(nameOrUID).flatMap { getpwuid($0) }
-        guard let entry else { throw .unknownUser(nameOrUID) }
-        let name = String(cString: entry.pointee.pw_name)
-        let gid = entry.pointee.pw_gid
-        var count: Int32 = 64
-        var groups = [gid_t](repeating: 0, count: Int(count))
-        while getgrouplist(name, gid, &groups, &count) == -1 {
-            groups = [gid_t](repeating: 0, count: Int(count))
-        }
-        return UserIdentity(name: name, uid: entry.pointee.pw_uid, gid: gid, groups: Array(groups.prefix(Int(count))))
+    /// By name or uid, from the account files. Not through NSS: in a static executable
+    /// glibc's NSS modules (libnss_systemd, sssd) are loaded into a process with its own
+    /// libc and crash, so the tool reads /etc/passwd and /etc/group itself; the groups are
+    /// those a login through `files` gives (primary plus every group that lists the user).
+    public static func lookup(_ nameOrUID: String, accounts: AccountFiles = .system) throws(Problem) -> UserIdentity {
+        guard let user = accounts.user(named: nameOrUID) ?? UInt32(nameOrUID).flatMap({ accounts.user(withID: $0) })
+        else { throw .unknownUser(nameOrUID) }
+        return user
     }
 
     /// Becomes this user for good: groups, then gid, then uid (the order in which each
@@ -66,9 +62,9 @@ public struct UserIdentity: Equatable, Sendable {
     }
 
     /// Whoever this process is now.
-    public static func current() -> UserIdentity {
+    public static func current(accounts: AccountFiles = .system) -> UserIdentity {
         let uid = getuid()
-        let name = getpwuid(uid).map { String(cString: $0.pointee.pw_name) } ?? String(uid)
+        let name = accounts.user(withID: uid)?.name ?? String(uid)
         var identity = UserIdentity(name: name, uid: uid, gid: getgid(), groups: [])
         identity.groups = identity.currentGroups()
         return identity

@@ -48,3 +48,16 @@ struct DoctorParsingTests {
         #expect(TerminalText.printable(Array("bré".utf8)) == "bré")
     }
 }
+
+struct AccountFilesTests {
+    let accounts = AccountFiles(
+        passwd: "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+        group: "root:x:0:\nnogroup:x:65534:\nqemunet:x:4242:alice,nobody\nother:x:5000:nobodyelse\n")
+
+    @Test func groupsAreThePrimaryAndEveryGroupListingTheUser() throws {
+        let nobody = try UserIdentity.lookup("nobody", accounts: accounts)
+        #expect(nobody == UserIdentity(name: "nobody", uid: 65534, gid: 65534, groups: [65534, 4242]))
+        #expect(try UserIdentity.lookup("0", accounts: accounts).name == "root")
+        #expect(throws: UserIdentity.Problem.self) { try UserIdentity.lookup("alice", accounts: accounts) }
+    }
+}
