@@ -11,6 +11,11 @@ let package = Package(
         .executable(name: "bridge-helper-probe", targets: ["bridge-helper-probe"]),
         .library(name: "BridgePolicy", targets: ["BridgePolicy"]),
         .library(name: "BridgeSystem", targets: ["BridgeSystem"]),
+        // The unprivileged operator tool: lint, explain, doctor. Never installed setuid.
+        .executable(name: "swift-bridge-helperctl", targets: ["swift-bridge-helperctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // libcap from Debian (libcap-dev ships libcap.a, so the static build links it in).
@@ -32,5 +37,13 @@ let package = Package(
         // Privileged: runs the release binaries and Debian's C helper in scripts/with-world worlds
         // (as root; skipped otherwise). No dependencies: it only spawns processes.
         .testTarget(name: "IntegrationTests"),
+        // The operator tool's logic over the same parser, loader and decision as the helper.
+        .target(name: "BridgeOperator", dependencies: ["BridgePolicy", "BridgeSystem", "CBridgeShim"]),
+        .executableTarget(
+            name: "swift-bridge-helperctl",
+            dependencies: ["BridgeOperator", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(
+            name: "BridgeOperatorTests", dependencies: ["BridgeOperator", "BridgePolicy"],
+            exclude: ["lint-corpus"]),
     ]
 )

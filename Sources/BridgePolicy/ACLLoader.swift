@@ -40,6 +40,10 @@ public struct ACLLoader {
             walk.result.succeeded = false
         case .contents(let contents, let identity):
             walk.result.succeeded = walk.parse(path, contents, identity, depth: 0) == .complete
+        case .untrusted(let contents, let identity, let why):
+            walk.result.diagnostics.append(Diagnostic(.error, "\(path): \(why)", at: nil))
+            walk.result.succeeded = false
+            if !stopAtFirstError { _ = walk.parse(path, contents, identity, depth: 0) }
         }
         return walk.result
     }
@@ -82,11 +86,15 @@ private struct Walk {
             case .deny(let target):
                 result.rules.append(ACLRule(action: .deny, target: target, location: here))
             case .include(let target):
-                if include(target, at: here, depth: depth + 1) == .fatal { return .fatal }
+                // Lint goes on past a fatal include, to report the rest; the load still fails.
+                if include(target, at: here, depth: depth + 1) == .fatal {
+                    if stopAtFirstError { return .fatal }
+                    outcome = .fatal
+                }
             case .invalid(let problem):
                 result.diagnostics.append(
                     Diagnostic(.error, problem.message, at: here, isCHelperMessage: problem.isCHelperMessage))
-                outcome = .failed
+                if outcome != .fatal { outcome = .failed }
                 if stopAtFirstError { return .failed }
             }
         }
@@ -102,7 +110,7 @@ private struct Walk {
             return .fatal
         }
         if target.isEmpty {
-            result.diagnostics.append(Diagnostic(.note, "include without a file name, ignored", at: here))
+            result.diagnostics.append(Diagnostic(.warning, "include without a file name, ignored", at: here))
             return .complete
         }
         let path = ACLLoader.resolve(include: target, from: here.file)
@@ -114,10 +122,14 @@ private struct Walk {
         }
         switch source.read(path) {
         case .unavailable(let why):
-            result.diagnostics.append(Diagnostic(.note, "include `\(path)' ignored: \(why)", at: here))
+            result.diagnostics.append(Diagnostic(.warning, "include `\(path)' ignored: \(why)", at: here))
             return .complete
         case .refused(let why):
             return fatal("include `\(path)' refused: \(why)")
+        case .untrusted(let contents, let identity, let why):
+            _ = fatal("include `\(path)' refused: \(why)")
+            if !stopAtFirstError, !stack.contains(identity) { _ = parse(path, contents, identity, depth: depth) }
+            return .fatal
         case .contents(let contents, let identity):
             if stack.contains(identity) { return fatal("include `\(path)' is a cycle: it includes itself") }
             let outcome = parse(path, contents, identity, depth: depth)

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <net/if.h>
 #include <linux/ethtool.h>
+#include <sys/xattr.h>
 
 // ioctl request numbers and flags (macros built from _IOR/_IOW, invisible to Swift).
 extern const unsigned long sbh_TUNSETIFF;
