@@ -24,5 +24,10 @@ let package = Package(
         .executableTarget(name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem"]),
         .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim"]),
         .testTarget(name: "BridgePolicyTests", dependencies: ["BridgePolicy"]),
+        // Tests only: an adversarial QEMU for Tests/hostile/run (ptrace lives in its own shim,
+        // so that the privileged helper never links it).
+        .target(name: "CHostileCallerShim", path: "Tests/Tools/CHostileCallerShim"),
+        .executableTarget(name: "hostile-caller", dependencies: ["CBridgeShim", "CHostileCallerShim"],
+                          path: "Tests/Tools/hostile-caller"),
     ]
 )
