@@ -21,7 +21,9 @@ let package = Package(
         .target(name: "BridgePolicy"),
         // The privileged acts, one small function each, over the shim and libcap.
         .target(name: "BridgeSystem", dependencies: ["BridgePolicy", "CBridgeShim", "CLibcap"]),
-        .executableTarget(name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem"]),
+        // Empties the environment before the Swift runtime reads SWIFT_* variables (helper only).
+        .target(name: "CHelperStartup"),
+        .executableTarget(name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem", "CHelperStartup"]),
         .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim"]),
         .testTarget(name: "BridgePolicyTests", dependencies: ["BridgePolicy"]),
         // Tests only: an adversarial QEMU for Tests/hostile/run (ptrace lives in its own shim,

@@ -3,6 +3,7 @@
 // vanishes with our fd.
 import BridgePolicy
 import BridgeSystem
+import CHelperStartup
 @preconcurrency import Glibc
 
 let aclPath = Array("/etc/qemu/bridge.conf".utf8)
@@ -15,6 +16,7 @@ func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = 
 
 // 1. A sane process: argv present, fds 0-2 open, privileges narrowed and verified.
 guard CommandLine.argc > 0 else { exit(1) }
+guard sbh_environment_was_cleared() == 1 else { exit(1) }  // the SWIFT_* variables are gone
 guard StandardStreams.ensureOpen() else { exit(1) }
 Privileges.recordCallerState()
 let privilege: PrivilegeSource
