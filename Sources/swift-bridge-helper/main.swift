@@ -14,10 +14,15 @@ func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = 
     exit(1)
 }
 
-// 1. A sane process: argv present, fds 0-2 open, privileges narrowed and verified.
-guard CommandLine.argc > 0 else { exit(1) }
-guard sbh_environment_was_cleared() == 1 else { exit(1) }  // the SWIFT_* variables are gone
+// 1. A sane process: fds 0-2 open, argv present, privileges narrowed and verified.
 guard StandardStreams.ensureOpen() else { exit(1) }
+guard sbh_environment_was_cleared() == 1 else { exit(1) }  // the SWIFT_* variables are gone
+// The runtime finds argv through /proc/self/maps: argc reads 0 for an empty argv, and also
+// when no fd is free to open it (RLIMIT_NOFILE).
+guard CommandLine.argc > 0 else {
+    fail(HelperFailure("cannot read the command line (argc is 0)",
+                       hints: ["started with an empty argument list, or with no free file descriptor (RLIMIT_NOFILE)"]))
+}
 Privileges.recordCallerState()
 let privilege: PrivilegeSource
 do { privilege = try Privileges.narrow() } catch { fail(error) }
