@@ -342,6 +342,20 @@ case_bridge_deleted_race() {
     echo "attached $attached, refused $refused"
     [ $refused -gt 0 ] || fail "no run was refused: the race was never hit"
 }
+case_killed_race() {
+    # The caller kills its helper at 30 different moments: a tap never outlives it. (Killed
+    # after the hand-over, the fd did arrive: QEMU then sees the signal and closes it.)
+    conf 'allow br0'
+    local killed=0
+    for i in $(seq 30); do
+        hostile "--stop-at=$(((i * 149) % 3000))" --signal=9
+        if [ "$(field exit)" = 0 ]; then expect_attached; continue; fi
+        [ "$(field signal)" = 9 ] || fail "neither finished nor killed"
+        killed=$((killed + 1))
+        no_taps_left
+    done
+    [ $killed -gt 0 ] || fail "no run was killed: the race was never hit"
+}
 case_concurrent_32() {
     conf 'allow br0'
     local dir=$WORLD/tmp/concurrent
@@ -382,6 +396,19 @@ case_privileges_while_acting() {
     else
         [ "$(field status_CapBnd)" = "$bounding_at_exec" ] || fail "the bounding set changed unexpectedly"
     fi
+    expect_attached
+}
+
+case_not_inspectable_while_acting() {
+    # Non-dumpable: the caller, same uid, cannot read the memory or environment of its
+    # helper while it holds CAP_NET_ADMIN (its /proc files belong to root).
+    conf 'allow br0'
+    hostile --stop-at=send --while-stopped="stat -c %u /proc/\$HELPER_PID/environ >$WORLD/tmp/owner;
+        setpriv --reuid=65534 --regid=65534 --clear-groups -- cat /proc/\$HELPER_PID/environ >/dev/null 2>&1;
+        echo \$? >$WORLD/tmp/status"
+    [ "$(field stopped)" = 1 ] || fail "the helper was not caught while acting"
+    [ "$(cat "$WORLD/tmp/owner")" = 0 ] || fail "/proc/PID of the helper is not root's (dumpable?)"
+    [ "$(cat "$WORLD/tmp/status")" != 0 ] || fail "the caller could read its helper's /proc/PID/environ"
     expect_attached
 }
 

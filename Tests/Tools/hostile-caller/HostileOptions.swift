@@ -48,7 +48,7 @@ struct HostileOptions {
           --stderr-file=PATH         the helper's stderr is this regular file instead of a pipe
           --stop-at=exec|send|USEC   stop the helper (SIGSTOP) there; resume with SIGCONT after:
           --status                   print its /proc/PID/status privilege lines
-          --while-stopped=COMMAND    run /bin/sh -c COMMAND (repeatable)
+          --while-stopped=COMMAND    run /bin/sh -c COMMAND (repeatable; $HELPER_PID is set)
           --signal=NUMBER            send this signal before SIGCONT
           --syslog=PATH              bind a datagram socket at PATH and print what arrives there
           --timeout=SECONDS          kill the helper after this long (default 20)

@@ -48,6 +48,7 @@ if let point = options.stop {
             for (name, value) in StoppedHelper.privilegeLines(pid) { print("status_\(name)=\(value)") }
         }
         fflush(stdout)
+        setenv("HELPER_PID", String(pid), 1)
         for command in options.whileStopped {
             var child: pid_t = 0
             let argv = CStringArray(["/bin/sh", "-c", command])
