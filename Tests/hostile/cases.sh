@@ -83,10 +83,12 @@ expect_attached_or_refused() { if [ "$(field exit)" = 0 ]; then expect_attached;
 
 # The caller owns this program; it must never run (backtracer, preload, ...).
 install_marker_programs() {
+    local cc
+    cc=$(command -v gcc || command -v clang || command -v cc) || fail "no C compiler for the LD_PRELOAD marker"
     printf '#!/bin/sh\ntouch %s/tmp/evil-ran\n' "$WORLD" >"$WORLD/bin/evil"
     chmod 0755 "$WORLD/bin/evil"
     printf '#include <fcntl.h>\n__attribute__((constructor)) static void ran(void) { open("%s/tmp/evil-ran", O_CREAT | O_WRONLY, 0644); }\n' \
-        "$WORLD" | gcc -shared -fPIC -x c -o "$WORLD/bin/evil.so" - || fail "cannot build the LD_PRELOAD marker (gcc)"
+        "$WORLD" | "$cc" -shared -fPIC -x c -o "$WORLD/bin/evil.so" - || fail "cannot build the LD_PRELOAD marker ($cc)"
 }
 no_marker() { [ ! -e "$WORLD/tmp/evil-ran" ] || fail "the caller's program ran inside the helper"; }
 runtime_environment() {
@@ -429,42 +431,39 @@ expect_audit() {
         || fail "not tagged swift-bridge-helper[PID]"
     grep -qF -- "$2" <<<"$lines" || fail "the audit line lacks: $2"
 }
+# audited PRIORITY TEXT [OPTION ...]: one hostile run with our /dev/log, then expect_audit.
+audited() {
+    local priority=$1 text=$2
+    shift 2
+    hostile --syslog=/dev/log "$@"
+    expect_audit "$priority" "$text"
+}
 case_audit_allowed() {
     private_dev_with_log
     conf '# a comment' 'allow br0'
-    hostile --syslog=/dev/log
-    expect_audit 85 "uid=65534 bridge=br0 allowed by /etc/qemu/bridge.conf:2 tap=tap0"
+    audited 85 "uid=65534 bridge=br0 allowed by /etc/qemu/bridge.conf:2 tap=tap0"
 }
 case_audit_denied_by_rule() {
     private_dev_with_log
     conf 'allow all' 'deny br0'
-    hostile --syslog=/dev/log
-    expect_audit 84 "uid=65534 bridge=br0 denied by /etc/qemu/bridge.conf:2"
+    audited 84 "uid=65534 bridge=br0 denied by /etc/qemu/bridge.conf:2"
 }
 case_audit_denied_in_include() {
     private_dev_with_log
     conf 'allow all' 'include /etc/qemu/deny.conf'
     acl_file /etc/qemu/deny.conf '' 'deny br0'
-    hostile --syslog=/dev/log
-    expect_audit 84 "uid=65534 bridge=br0 denied by /etc/qemu/deny.conf:2"
+    audited 84 "uid=65534 bridge=br0 denied by /etc/qemu/deny.conf:2"
 }
-case_audit_default_deny() {
-    private_dev_with_log
-    conf 'allow br1'
-    hostile --syslog=/dev/log
-    expect_audit 84 "uid=65534 bridge=br0 denied: no rule allows it"
-}
+case_audit_default_deny() { private_dev_with_log; conf 'allow br1'; audited 84 "uid=65534 bridge=br0 denied: no rule allows it"; }
 case_audit_parse_failure() {
     private_dev_with_log
     conf 'allow br0' 'permit br0'
-    hostile --syslog=/dev/log
-    expect_audit 84 "uid=65534 bridge=br0 denied: the acl file failed to parse"
+    audited 84 "uid=65534 bridge=br0 denied: the acl file failed to parse"
 }
 case_audit_allowed_then_failed() {
     private_dev_with_log
     conf 'allow br0'
-    hostile --syslog=/dev/log --fd-kind=pipe
-    expect_audit 84 "uid=65534 bridge=br0 allowed by /etc/qemu/bridge.conf:1, failed: failed to write fd to unix socket"
+    audited 84 "uid=65534 bridge=br0 allowed by /etc/qemu/bridge.conf:1, failed: failed to write fd to unix socket" --fd-kind=pipe
 }
 
 # ---- dispatch ----------------------------------------------------------------------------
