@@ -22,17 +22,19 @@ let package = Package(
         .systemLibrary(name: "CLibcap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
         // What Swift cannot express: ioctl numbers, variadic calls, cmsg macros. No logic.
         .target(name: "CBridgeShim"),
+        // One unix-socket message with SCM_RIGHTS fds: the helper's send, its callers' receive.
+        .target(name: "SocketMessage", dependencies: ["CBridgeShim"]),
         // Linked into the helper only: empties the environment before the Swift runtime reads it.
         .target(name: "CHelperStartup"),
         // Pure policy: arguments, ACL grammar, includes, decision, diagnostics. No system calls.
         .target(name: "BridgePolicy"),
         // The privileged acts, one small function each, over the shim and libcap.
-        .target(name: "BridgeSystem", dependencies: ["BridgePolicy", "CBridgeShim", "CLibcap"]),
+        .target(name: "BridgeSystem", dependencies: ["BridgePolicy", "CBridgeShim", "CLibcap", "SocketMessage"]),
         .executableTarget(
             name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem", "CHelperStartup"]),
-        .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim"]),
+        .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim", "SocketMessage"]),
         // Per-VM-start cost and concurrency against the C helper (run by scripts/bench).
-        .executableTarget(name: "bridge-helper-bench", dependencies: ["CBridgeShim"], path: "Benchmarks/bridge-helper-bench"),
+        .executableTarget(name: "bridge-helper-bench", dependencies: ["CBridgeShim", "SocketMessage"], path: "Benchmarks/bridge-helper-bench"),
         .testTarget(name: "BridgePolicyTests", dependencies: ["BridgePolicy"]),
         // Privileged: runs the release binaries and Debian's C helper in scripts/with-world worlds
         // (as root; skipped otherwise). No dependencies: it only spawns processes.
@@ -48,7 +50,7 @@ let package = Package(
         // Tests only: an adversarial QEMU for Tests/hostile/run (ptrace lives in its own shim,
         // so that the privileged helper never links it).
         .target(name: "CHostileCallerShim", path: "Tests/Tools/CHostileCallerShim"),
-        .executableTarget(name: "hostile-caller", dependencies: ["CBridgeShim", "CHostileCallerShim"],
+        .executableTarget(name: "hostile-caller", dependencies: ["CBridgeShim", "CHostileCallerShim", "SocketMessage"],
                           path: "Tests/Tools/hostile-caller"),
     ]
 )

@@ -1,4 +1,5 @@
 import CBridgeShim
+import SocketMessage
 @preconcurrency import Glibc
 
 /// One helper run, started exactly as QEMU starts it: an AF_UNIX stream socketpair, the
@@ -47,26 +48,11 @@ struct Invocation {
 
     /// Reads what is waiting on the socket (poll said so); at end of file, reaps the child.
     mutating func receive() {
-        var buffer = [UInt8](repeating: 0, count: 16)
-        let controlSize = sbh_cmsg_space(4 * MemoryLayout<Int32>.size)
-        var control = [UInt64](repeating: 0, count: (controlSize + 7) / 8)
-        let count = buffer.withUnsafeMutableBytes { bytes in
-            control.withUnsafeMutableBytes { controlBytes in
-                var vector = iovec(iov_base: bytes.baseAddress, iov_len: bytes.count)
-                return withUnsafeMutablePointer(to: &vector) { vectorPointer in
-                    var message = msghdr()
-                    message.msg_iov = vectorPointer
-                    message.msg_iovlen = 1
-                    message.msg_control = controlBytes.baseAddress
-                    message.msg_controllen = controlSize
-                    let count = recvmsg(socket, &message, Int32(MSG_CMSG_CLOEXEC))
-                    if count >= 0 { descriptors += passedDescriptors(&message) }
-                    return count
-                }
-            }
-        }
+        let (count, message) = SocketMessage.receive(from: socket, capacity: 16, maxDescriptors: 4)
+        data += message.data
+        descriptors += message.descriptors
         if count < 0 && errno == EINTR { return }
-        if count > 0 { data += buffer[..<count]; return }
+        if count > 0 { return }
         if count < 0 { problem = "recvmsg: \(String(cString: strerror(errno)))" }
         reap()
     }
@@ -81,22 +67,6 @@ struct Invocation {
     }
 
     var nanoseconds: UInt64 { finished - started }
-}
-
-/// Every SCM_RIGHTS fd in a received message.
-func passedDescriptors(_ message: inout msghdr) -> [Int32] {
-    var found: [Int32] = []
-    var header = sbh_cmsg_firsthdr(&message)
-    while let current = header {
-        if current.pointee.cmsg_level == SOL_SOCKET, current.pointee.cmsg_type == Int32(SCM_RIGHTS) {
-            let count = (Int(current.pointee.cmsg_len) - sbh_cmsg_len(0)) / MemoryLayout<Int32>.size
-            sbh_cmsg_data(current).withMemoryRebound(to: Int32.self, capacity: count) {
-                found += UnsafeBufferPointer(start: $0, count: count)
-            }
-        }
-        header = sbh_cmsg_nxthdr(&message, current)
-    }
-    return found
 }
 
 func monotonicNanoseconds() -> UInt64 {

@@ -1,5 +1,6 @@
 import BridgePolicy
 import CBridgeShim
+import SocketMessage
 @preconcurrency import Glibc
 
 /// The caller's end of the socketpair given as `--fd=N`.
@@ -36,28 +37,8 @@ public enum CallerSocket {
     /// Step 9: one data byte 0x00 and one SCM_RIGHTS fd. MSG_NOSIGNAL: a caller that
     /// has gone away gets EPIPE and exit 1, never a SIGPIPE mid-way.
     public static func send(_ descriptor: Int32, over socket: Int32) throws(HelperFailure) {
-        var byte: UInt8 = 0
-        let controlSize = sbh_cmsg_space(MemoryLayout<Int32>.size)
-        // UInt64 storage keeps the control buffer aligned for struct cmsghdr.
-        var control = [UInt64](repeating: 0, count: (controlSize + 7) / 8)
-        let sent = withUnsafeMutablePointer(to: &byte) { bytePointer in
-            control.withUnsafeMutableBytes { controlBuffer in
-                var vector = iovec(iov_base: UnsafeMutableRawPointer(bytePointer), iov_len: 1)
-                return withUnsafeMutablePointer(to: &vector) { vectorPointer in
-                    var message = msghdr()
-                    message.msg_iov = vectorPointer
-                    message.msg_iovlen = 1
-                    message.msg_control = controlBuffer.baseAddress
-                    message.msg_controllen = controlSize
-                    let header = sbh_cmsg_firsthdr(&message)!
-                    header.pointee.cmsg_level = SOL_SOCKET
-                    header.pointee.cmsg_type = Int32(SCM_RIGHTS)
-                    header.pointee.cmsg_len = sbh_cmsg_len(MemoryLayout<Int32>.size)
-                    sbh_cmsg_data(header).withMemoryRebound(to: Int32.self, capacity: 1) { $0.pointee = descriptor }
-                    return retryingEINTR { sendmsg(socket, &message, Int32(MSG_NOSIGNAL)) }
-                }
-            }
-        }
+        let message = SocketMessage(data: [0], descriptors: [descriptor])
+        let sent = retryingEINTR { message.send(over: socket, flags: Int32(MSG_NOSIGNAL)) }
         guard sent == 1 else {
             throw HelperFailure("failed to write fd to unix socket: \(errorText(sent < 0 ? errno : EIO))")
         }

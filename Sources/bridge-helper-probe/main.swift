@@ -9,6 +9,7 @@
 // every message until the helper closes its end, reaps it, and then inspects the tap it
 // received while holding its fd: name and flags (TUNGETIFF), MTU, MAC, up, master bridge.
 import CBridgeShim
+import SocketMessage
 @preconcurrency import Glibc
 
 func die(_ text: String) -> Never {
@@ -38,38 +39,12 @@ var truncated = false
 receiving: while true {
     var pollEntry = pollfd(fd: ours, events: Int16(POLLIN), revents: 0)
     guard poll(&pollEntry, 1, 60_000) > 0 else { die("the helper sent nothing and did not exit within 60 s") }
-    var buffer = [UInt8](repeating: 0, count: 64)
-    let controlSize = sbh_cmsg_space(8 * MemoryLayout<Int32>.size)
-    var control = [UInt64](repeating: 0, count: (controlSize + 7) / 8)
-    let received: Int = buffer.withUnsafeMutableBytes { bufferBytes in
-        control.withUnsafeMutableBytes { controlBytes in
-            var vector = iovec(iov_base: bufferBytes.baseAddress, iov_len: bufferBytes.count)
-            return withUnsafeMutablePointer(to: &vector) { vectorPointer in
-                var message = msghdr()
-                message.msg_iov = vectorPointer
-                message.msg_iovlen = 1
-                message.msg_control = controlBytes.baseAddress
-                message.msg_controllen = controlSize
-                let count = recvmsg(ours, &message, Int32(MSG_CMSG_CLOEXEC))
-                if count < 0 { return -1 }
-                truncated = truncated || message.msg_flags & Int32(MSG_CTRUNC) != 0
-                var header = sbh_cmsg_firsthdr(&message)
-                while let current = header {
-                    if current.pointee.cmsg_level == SOL_SOCKET, current.pointee.cmsg_type == Int32(SCM_RIGHTS) {
-                        let count = (Int(current.pointee.cmsg_len) - sbh_cmsg_len(0)) / MemoryLayout<Int32>.size
-                        sbh_cmsg_data(current).withMemoryRebound(to: Int32.self, capacity: count) {
-                            descriptors += UnsafeBufferPointer(start: $0, count: count)
-                        }
-                    }
-                    header = sbh_cmsg_nxthdr(&message, current)
-                }
-                return count
-            }
-        }
-    }
-    if received < 0 { if errno == EINTR { continue } else { die("recvmsg: \(errno)") } }
-    if received == 0 { break receiving }
-    data += buffer[..<received]
+    let (count, message) = SocketMessage.receive(from: ours, capacity: 64, maxDescriptors: 8)
+    if count < 0 { if errno == EINTR { continue } else { die("recvmsg: \(errno)") } }
+    if count == 0 { break receiving }
+    data += message.data
+    descriptors += message.descriptors
+    truncated = truncated || message.controlTruncated
 }
 
 var status: Int32 = 0

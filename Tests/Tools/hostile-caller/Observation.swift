@@ -1,4 +1,5 @@
 import CBridgeShim
+import SocketMessage
 @preconcurrency import Glibc
 
 /// Everything the caller saw of one helper run.
@@ -27,36 +28,9 @@ struct Observation {
 
     /// One recvmsg; true at end of file (or error).
     mutating func receiveMessage(_ fd: Int32) -> Bool {
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        let controlSize = sbh_cmsg_space(8 * MemoryLayout<Int32>.size)
-        var control = [UInt64](repeating: 0, count: (controlSize + 7) / 8)
-        var received: [Int32] = []
-        let count: Int = buffer.withUnsafeMutableBytes { bytes in
-            control.withUnsafeMutableBytes { controlBytes in
-                var vector = iovec(iov_base: bytes.baseAddress, iov_len: bytes.count)
-                var message = msghdr()
-                message.msg_control = controlBytes.baseAddress
-                message.msg_controllen = controlSize
-                return withUnsafeMutablePointer(to: &vector) { vectorPointer in
-                    message.msg_iov = vectorPointer
-                    message.msg_iovlen = 1
-                    let count = recvmsg(fd, &message, Int32(MSG_CMSG_CLOEXEC))
-                    var header = sbh_cmsg_firsthdr(&message)
-                    while count >= 0, let current = header {
-                        if current.pointee.cmsg_level == SOL_SOCKET, current.pointee.cmsg_type == Int32(SCM_RIGHTS) {
-                            let fds = (Int(current.pointee.cmsg_len) - sbh_cmsg_len(0)) / MemoryLayout<Int32>.size
-                            sbh_cmsg_data(current).withMemoryRebound(to: Int32.self, capacity: fds) {
-                                received += UnsafeBufferPointer(start: $0, count: fds)
-                            }
-                        }
-                        header = sbh_cmsg_nxthdr(&message, current)
-                    }
-                    return count
-                }
-            }
-        }
-        descriptors += received
-        if count > 0 { data += buffer[..<count] }
+        let (count, message) = SocketMessage.receive(from: fd, capacity: 65536, maxDescriptors: 8)
+        descriptors += message.descriptors
+        data += message.data
         return count <= 0 && !(count < 0 && errno == EINTR)
     }
 
