@@ -27,5 +27,8 @@ let package = Package(
             name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem", "CHelperStartup"]),
         .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim"]),
         .testTarget(name: "BridgePolicyTests", dependencies: ["BridgePolicy"]),
+        // Privileged: runs the release binaries and Debian's C helper in scripts/with-world worlds
+        // (as root; skipped otherwise). No dependencies: it only spawns processes.
+        .testTarget(name: "IntegrationTests"),
     ]
 )
