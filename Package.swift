@@ -11,6 +11,11 @@ let package = Package(
         .executable(name: "bridge-helper-probe", targets: ["bridge-helper-probe"]),
         .library(name: "BridgePolicy", targets: ["BridgePolicy"]),
         .library(name: "BridgeSystem", targets: ["BridgeSystem"]),
+        // The unprivileged operator tool: lint, explain, doctor. Never installed setuid.
+        .executable(name: "swift-bridge-helperctl", targets: ["swift-bridge-helperctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // libcap from Debian (libcap-dev ships libcap.a, so the static build links it in).
@@ -26,9 +31,19 @@ let package = Package(
         .executableTarget(
             name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem", "CHelperStartup"]),
         .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim"]),
+        // Per-VM-start cost and concurrency against the C helper (run by scripts/bench).
+        .executableTarget(name: "bridge-helper-bench", dependencies: ["CBridgeShim"], path: "Benchmarks/bridge-helper-bench"),
         .testTarget(name: "BridgePolicyTests", dependencies: ["BridgePolicy"]),
         // Privileged: runs the release binaries and Debian's C helper in scripts/with-world worlds
         // (as root; skipped otherwise). No dependencies: it only spawns processes.
         .testTarget(name: "IntegrationTests"),
+        // The operator tool's logic over the same parser, loader and decision as the helper.
+        .target(name: "BridgeOperator", dependencies: ["BridgePolicy", "BridgeSystem", "CBridgeShim"]),
+        .executableTarget(
+            name: "swift-bridge-helperctl",
+            dependencies: ["BridgeOperator", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(
+            name: "BridgeOperatorTests", dependencies: ["BridgeOperator", "BridgePolicy"],
+            exclude: ["lint-corpus"]),
     ]
 )

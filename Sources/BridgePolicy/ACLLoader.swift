@@ -36,7 +36,7 @@ public struct ACLLoader {
         self.source = source
         self.limits = limits
         self.stopAtFirstError = stopAtFirstError
-        self.accounts = accounts ?? AccountFiles(source: source)
+        self.accounts = accounts ?? AccountFileDatabase(source: source)
     }
 
     public func load(_ path: [UInt8]) -> ACLLoadResult {
@@ -47,6 +47,10 @@ public struct ACLLoader {
             walk.result.succeeded = false
         case .contents(let contents, let identity):
             walk.result.succeeded = walk.parse(path, contents, identity, depth: 0) == .complete
+        case .untrusted(let contents, let identity, let why):
+            walk.result.diagnostics.append(Diagnostic(.error, "\(path): \(why)", at: nil))
+            walk.result.succeeded = false
+            if !stopAtFirstError { _ = walk.parse(path, contents, identity, depth: 0) }
         }
         return walk.result
     }
@@ -114,7 +118,11 @@ private struct Walk {
                 addRule(.deny, target, at: here)
             case .plain(.include(let target)):
                 sawStatement = true
-                if include(target, at: here, depth: depth + 1) == .fatal { return .fatal }
+                // Lint goes on past a fatal include, to report the rest; the load still fails.
+                if include(target, at: here, depth: depth + 1) == .fatal {
+                    if stopAtFirstError { return .fatal }
+                    outcome = .fatal
+                }
             case .plain(.invalid(let problem)):
                 let diagnostic = Diagnostic(.error, problem.message, at: here, isCHelperMessage: problem.isCHelperMessage)
                 if report(diagnostic, .failed) { return .failed }
@@ -155,7 +163,7 @@ private struct Walk {
             return .fatal
         }
         if target.isEmpty {
-            result.diagnostics.append(Diagnostic(.note, "include without a file name, ignored", at: here))
+            result.diagnostics.append(Diagnostic(.warning, "include without a file name, ignored", at: here))
             return .complete
         }
         let path = ACLLoader.resolve(include: target, from: here.file)
@@ -167,10 +175,14 @@ private struct Walk {
         }
         switch source.read(path) {
         case .unavailable(let why):
-            result.diagnostics.append(Diagnostic(.note, "include `\(path)' ignored: \(why)", at: here))
+            result.diagnostics.append(Diagnostic(.warning, "include `\(path)' ignored: \(why)", at: here))
             return .complete
         case .refused(let why):
             return fatal("include `\(path)' refused: \(why)")
+        case .untrusted(let contents, let identity, let why):
+            _ = fatal("include `\(path)' refused: \(why)")
+            if !stopAtFirstError, !stack.contains(identity) { _ = parse(path, contents, identity, depth: depth) }
+            return .fatal
         case .contents(let contents, let identity):
             if stack.contains(identity) { return fatal("include `\(path)' is a cycle: it includes itself") }
             let outcome = parse(path, contents, identity, depth: depth)

@@ -18,7 +18,7 @@ public enum AccountLookup: Equatable, Sendable {
 
 /// /etc/passwd and /etc/group, read through an ACL file source: in the helper that is
 /// TrustedFileSource, so they must be root's and not writable by others, like the ACL.
-public struct AccountFiles: AccountDatabase {
+public struct AccountFileDatabase: AccountDatabase {
     public var source: any ACLFileSource
     public var passwdPath: [UInt8]
     public var groupPath: [UInt8]
@@ -41,7 +41,7 @@ public struct AccountFiles: AccountDatabase {
         let contents: [UInt8]
         switch source.read(path) {
         case .contents(let bytes, _): contents = bytes
-        case .unavailable(let why), .refused(let why): return .unavailable("\(path): \(why)")
+        case .unavailable(let why), .refused(let why), .untrusted(_, _, let why): return .unavailable("\(path): \(why)")
         }
         for line in ACLGrammar.lines(of: contents) {
             let fields = line.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)

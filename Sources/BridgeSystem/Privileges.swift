@@ -81,14 +81,15 @@ public enum Privileges {
     }
 
     static func hasPermitted(_ capability: Int32) -> Bool {
-        flag(CAP_PERMITTED, capability)
-    }
-
-    static func flag(_ set: cap_flag_t, _ capability: Int32) -> Bool {
         guard let state = cap_get_proc() else { return false }
         defer { cap_free(UnsafeMutableRawPointer(state)) }
+        return flag(state, CAP_PERMITTED, cap_value_t(capability))
+    }
+
+    /// One flag of one capability in a state read once with cap_get_proc.
+    static func flag(_ state: cap_t, _ set: cap_flag_t, _ capability: cap_value_t) -> Bool {
         var value = CAP_CLEAR
-        return cap_get_flag(state, cap_value_t(capability), set, &value) == 0 && value == CAP_SET
+        return cap_get_flag(state, capability, set, &value) == 0 && value == CAP_SET
     }
 
     /// Reads back what the kernel now holds for us; any surprise is fatal.
@@ -101,10 +102,13 @@ public enum Privileges {
         guard sbh_getresgid(&rg, &eg, &sg) == 0, rg == gid, eg == gid, sg == gid else {
             throw failure("group ids are \(rg)/\(eg)/\(sg), expected \(gid)")
         }
+        // One read of the kernel's state serves every check below: it cannot change under us.
+        guard let state = cap_get_proc() else { throw failure("cap_get_proc: \(errorText(errno))") }
+        defer { cap_free(UnsafeMutableRawPointer(state)) }
         for capability in allCapabilities() {
             let expected = source != .none && capability == CAP_NET_ADMIN
-            guard flag(CAP_PERMITTED, capability) == expected, flag(CAP_EFFECTIVE, capability) == expected,
-                !flag(CAP_INHERITABLE, capability), cap_get_ambient(capability) == 0
+            guard flag(state, CAP_PERMITTED, capability) == expected, flag(state, CAP_EFFECTIVE, capability) == expected,
+                !flag(state, CAP_INHERITABLE, capability), cap_get_ambient(capability) == 0
             else { throw failure("capability \(Int32(capability)) is not as expected after the drop") }
             if source == .setuidRoot || source == .rootCaller, cap_get_bound(capability) != 0 {
                 throw failure("capability \(Int32(capability)) is still in the bounding set")

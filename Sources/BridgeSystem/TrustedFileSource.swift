@@ -6,8 +6,15 @@ import BridgePolicy
 /// Every check is made with fstat on the fd actually read, never on the path.
 public struct TrustedFileSource: ACLFileSource {
     public var limits: ACLLimits
+    /// For the lint tool only: a regular file that fails the owner or mode check is still
+    /// read and returned as `.untrusted` (which the loader refuses just the same), so that
+    /// its lines can be checked too. Never set by the helper.
+    public var readsUntrustedFiles = false
 
-    public init(limits: ACLLimits = .standard) { self.limits = limits }
+    public init(limits: ACLLimits = .standard, readsUntrustedFiles: Bool = false) {
+        self.limits = limits
+        self.readsUntrustedFiles = readsUntrustedFiles
+    }
 
     public func read(_ path: [UInt8]) -> ACLFileRead {
         guard !path.contains(0) else { return .refused("the path contains a NUL byte") }
@@ -22,18 +29,28 @@ public struct TrustedFileSource: ACLFileSource {
         defer { close(fd) }
         var status = stat()
         guard fstat(fd, &status) == 0 else { return .unavailable(errorText(errno)) }
-        if let problem = trustProblem(status) { return .refused(problem) }
-        return readAll(fd).map { .contents($0, FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))) }
-            ?? .refused("it is larger than \(limits.maximumFileSize) bytes")
+        if let problem = shapeProblem(status) { return .refused(problem) }
+        let ownership = ownershipProblem(status)
+        if let ownership, !readsUntrustedFiles { return .refused(ownership) }
+        guard let contents = readAll(fd) else { return .refused("it is larger than \(limits.maximumFileSize) bytes") }
+        let identity = FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        if let ownership { return .untrusted(contents, identity, ownership) }
+        return .contents(contents, identity)
     }
 
-    func trustProblem(_ status: stat) -> Message? {
+    /// What must never be read at all: devices, FIFOs, directories, huge files.
+    func shapeProblem(_ status: stat) -> Message? {
         if status.st_mode & S_IFMT != S_IFREG { return "it is not a regular file" }
+        if status.st_size > limits.maximumFileSize { return "it is larger than \(limits.maximumFileSize) bytes" }
+        return nil
+    }
+
+    /// Whether someone other than root could have written it.
+    func ownershipProblem(_ status: stat) -> Message? {
         if status.st_uid != 0 { return "it is owned by uid \(UInt32(status.st_uid)), not root" }
         if status.st_mode & 0o022 != 0 {
             return "it is writable by its group or by others (mode \(octal(status.st_mode & 0o7777)))"
         }
-        if status.st_size > limits.maximumFileSize { return "it is larger than \(limits.maximumFileSize) bytes" }
         return nil
     }
 

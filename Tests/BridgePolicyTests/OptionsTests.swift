@@ -267,9 +267,9 @@ func directiveAfterARuleOrIncludeFails(text: String) {
 
 @Test func accountFilesTakeTheFirstEntryAndSkipMalformedLines() {
     let files = OptionFiles(["/etc/passwd": "broken\neve:x:notanumber:1\neve:x:1500:1500::/:/bin/sh\neve:x:1600:1600::/:/bin/sh\n"])
-    #expect(AccountFiles(source: files).userID(named: Array("eve".utf8)) == .found(1500))
-    #expect(AccountFiles(source: files).userID(named: Array("ev".utf8)) == .unknown)
-    #expect(AccountFiles(source: files).groupID(named: Array("lab".utf8)) == .found(2000))
+    #expect(AccountFileDatabase(source: files).userID(named: Array("eve".utf8)) == .found(1500))
+    #expect(AccountFileDatabase(source: files).userID(named: Array("ev".utf8)) == .unknown)
+    #expect(AccountFileDatabase(source: files).groupID(named: Array("lab".utf8)) == .found(2000))
 }
 
 @Test func optionsAreRenderedForTheAuditLine() {

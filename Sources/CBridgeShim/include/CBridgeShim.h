@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <net/if.h>
 #include <linux/ethtool.h>
+#include <sys/xattr.h>
 #include <netinet/in.h>  // before the linux/ headers below, so that linux/in6.h defers to it
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>

@@ -1,0 +1,52 @@
+@preconcurrency import Glibc
+
+/// Small reads of the host's state for `doctor`: stat, one-line files, directory names.
+enum FileFacts {
+    static func status(_ path: String, following: Bool = true) -> stat? {
+        var result = stat()
+        return (following ? stat(path, &result) : lstat(path, &result)) == 0 ? result : nil
+    }
+
+    /// The whole file as text, or nil if it cannot be read.
+    static func text(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        return String(decoding: readToEnd(fd), as: UTF8.self)
+    }
+
+    /// Everything up to end of file (or the first error) from an open descriptor.
+    static func readToEnd(_ fd: Int32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return bytes }
+            bytes += chunk[..<count]
+        }
+    }
+
+    static func firstLine(_ path: String) -> String? {
+        text(path)?.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init)
+    }
+
+    static func entries(of directory: String) -> [String]? {
+        guard let handle = opendir(directory) else { return nil }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    static func octal(_ mode: mode_t) -> String { "0" + String(mode & 0o7777, radix: 8) }
+}

@@ -1,0 +1,41 @@
+import BridgePolicy
+import BridgeSystem
+
+/// `explain`: what the helper would decide for this bridge, read as this process now is,
+/// and why. The same argument checks, loader (stopping where the helper stops), trust
+/// checks and `decide` as the helper; nothing is re-implemented.
+public struct Explanation: Sendable {
+    public var bridge: [UInt8]
+    public var file: [UInt8]
+    /// The helper refuses the name before it reads any ACL (too long, not a valid name).
+    public var nameProblem: Message?
+    public var load: ACLLoadResult?
+    /// Nil when the helper stops before deciding (bad name, ACL failed to load).
+    public var decision: Decision?
+    /// Every rule that names this bridge or `all`, in file order.
+    public var matchingRules: [ACLRule]
+
+    public var isAllowed: Bool { decision?.isAllowed ?? false }
+
+    /// The helper's outcome in its own words.
+    public var outcome: Message {
+        if let nameProblem { return "denied: the helper refuses the bridge name: \(nameProblem)" }
+        if let load, !load.succeeded { return "denied: \(ACLLoadResult.failureMessage(for: file))" }
+        return decision?.reason ?? "denied"
+    }
+
+    public init(bridge: [UInt8], file: [UInt8], source: any ACLFileSource = TrustedFileSource()) {
+        self.bridge = bridge
+        self.file = file
+        matchingRules = []
+        // The helper's own argument parser, so that its name checks come first, as there.
+        if case .failure(let problem) = parseArguments([Array("--br=".utf8) + bridge, Array("--fd=0".utf8)]) {
+            nameProblem = problem.message
+            return
+        }
+        let load = ACLLoader(source: source).load(file)
+        self.load = load
+        matchingRules = load.rules.filter { $0.matches(bridge: bridge) }
+        if load.succeeded { decision = decide(bridge: bridge, rules: load.rules) }
+    }
+}

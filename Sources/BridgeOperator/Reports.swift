@@ -1,0 +1,126 @@
+import BridgePolicy
+import FoundationEssentials
+
+/// The `--json` shapes of the three commands. Keys are snake_case, sorted, and stable:
+/// scripts may depend on them (they are listed in the README). Bytes from files that are
+/// not UTF-8 appear with U+FFFD in JSON; the human output shows them as `\xNN`.
+public enum JSONReport {
+    public struct Finding: Codable, Equatable {
+        public var file: String
+        public var line: Int?
+        public var severity: String
+        public var message: String
+    }
+
+    public struct Lint: Codable, Equatable {
+        public var file: String
+        public var clean: Bool
+        public var errors: Int
+        public var warnings: Int
+        public var files_read: [String]
+        public var findings: [Finding]
+    }
+
+    public struct Rule: Codable, Equatable {
+        public var file: String
+        public var line: Int
+        public var action: String
+        public var target: String
+    }
+
+    public struct User: Codable, Equatable {
+        public var name: String
+        public var uid: UInt32
+        public var gid: UInt32
+        public var groups: [UInt32]
+    }
+
+    public struct Explain: Codable, Equatable {
+        public var bridge: String
+        public var file: String
+        public var user: User
+        public var allowed: Bool
+        public var outcome: String
+        public var name_problem: String?
+        public var acl_loaded: Bool?
+        public var rule: Rule?
+        public var matching_rules: [Rule]
+        public var errors: [String]
+    }
+
+    public struct DoctorItem: Codable, Equatable {
+        public var check: String
+        public var status: String
+        public var message: String
+        public var fix: String?
+    }
+
+    public struct Doctor: Codable, Equatable {
+        public var bridge: String?
+        public var healthy: Bool
+        public var counts: [String: Int]
+        public var findings: [DoctorItem]
+    }
+
+    public static func encode<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(value) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
+
+    public static func lint(_ report: LintReport) -> Lint {
+        Lint(file: text(report.file), clean: report.isClean, errors: report.errorCount, warnings: report.warningCount,
+            files_read: report.filesRead.map(text),
+            findings: report.findings.map {
+                Finding(file: text($0.file), line: $0.line, severity: $0.severity.rawValue, message: text(oneLine($0.message.bytes)))
+            })
+    }
+
+    public static func rule(_ rule: ACLRule) -> Rule {
+        Rule(file: text(rule.location.file), line: rule.location.line, action: rule.action == .allow ? "allow" : "deny",
+            target: rule.targetText)
+    }
+
+    public static func explain(_ explanation: Explanation, user: UserIdentity) -> Explain {
+        var deciding: ACLRule?
+        switch explanation.decision {
+        case .allowed(let by)?: deciding = by
+        case .denied(let by)?: deciding = by
+        case nil: deciding = nil
+        }
+        return Explain(
+            bridge: text(explanation.bridge), file: text(explanation.file),
+            user: User(name: user.name, uid: user.uid, gid: user.gid, groups: user.groups),
+            allowed: explanation.isAllowed, outcome: explanation.outcome.description,
+            name_problem: explanation.nameProblem?.description, acl_loaded: explanation.load?.succeeded,
+            rule: deciding.map(rule), matching_rules: explanation.matchingRules.map(rule),
+            errors: explanation.helperErrors.map { text(oneLine($0.bytes)) })
+    }
+
+    public static func doctor(_ findings: [DoctorFinding], bridge: String?) -> Doctor {
+        var counts: [String: Int] = [:]
+        for status in DoctorFinding.Status.allCases { counts[status.rawValue] = findings.filter { $0.status == status }.count }
+        return Doctor(bridge: bridge, healthy: !findings.contains { $0.status == .fail }, counts: counts,
+            findings: findings.map { DoctorItem(check: $0.check, status: $0.status.rawValue, message: $0.message, fix: $0.fix) })
+    }
+}
+
+extension ACLRule {
+    /// `all`, or the bridge name as written.
+    var targetText: String {
+        switch target {
+        case .all: return "all"
+        case .bridge(let name): return String(decoding: name, as: UTF8.self)
+        }
+    }
+}
+
+extension Explanation {
+    /// What the helper itself would print on stderr about the ACL, before its verdict.
+    public var helperErrors: [Message] {
+        (load?.diagnostics ?? []).filter { $0.severity == .error }.map(\.rendered)
+    }
+}

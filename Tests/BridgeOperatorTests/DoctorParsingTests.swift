@@ -1,0 +1,63 @@
+@testable import BridgeOperator
+import Testing
+
+struct DoctorParsingTests {
+    @Test func fileCapabilityRevision2WithNetAdmin() {
+        // setcap cap_net_admin+ep: magic 0x02000001, permitted word 0 = 1 << 12.
+        let bytes: [UInt8] = [0x01, 0, 0, 0x02, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        #expect(FileCapability.parse(bytes) == FileCapability(permitted: 1 << 12, effective: true))
+        #expect(FileCapability.parse(bytes)?.hasNetAdmin == true)
+    }
+
+    @Test func fileCapabilityWithoutNetAdmin() {
+        let bytes: [UInt8] = [0x00, 0, 0, 0x02, 0x00, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+        #expect(FileCapability.parse(bytes)?.hasNetAdmin == false)
+        #expect(FileCapability.parse([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]) == nil)
+    }
+
+    @Test func nftForwardDropAndMasquerade() {
+        let ruleset = """
+            table inet filter {
+            \tchain forward {
+            \t\ttype filter hook forward priority filter; policy drop;
+            \t\tiifname "br0" accept
+            \t}
+            }
+            table ip nat {
+            \tchain postrouting {
+            \t\ttype nat hook postrouting priority srcnat; policy accept;
+            \t\toifname "eth0" masquerade
+            \t}
+            }
+            """
+        let firewall = Firewall.parseNft(ruleset)
+        #expect(firewall.forwardDrops)
+        #expect(firewall.masquerades)
+        #expect(firewall.acceptsForwarding(from: "br0"))
+        #expect(!firewall.acceptsForwarding(from: "br1"))
+    }
+
+    @Test func subnetOfABridgeAddress() {
+        #expect(OutsideAccessChecks.network("10.0.2.1/24") == "10.0.2.0/24")
+        #expect(OutsideAccessChecks.network("192.168.100.77/30") == "192.168.100.76/30")
+    }
+
+    @Test func printableEscapesControlBytesAndBadUTF8() {
+        #expect(TerminalText.printable(Array("a\u{1B}[31mb".utf8)) == "a\\x1b[31mb")
+        #expect(TerminalText.printable([0x62, 0xff, 0x72]) == "b\\xffr")
+        #expect(TerminalText.printable(Array("bré".utf8)) == "bré")
+    }
+}
+
+struct AccountFilesTests {
+    let accounts = AccountFiles(
+        passwd: "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+        group: "root:x:0:\nnogroup:x:65534:\nqemunet:x:4242:alice,nobody\nother:x:5000:nobodyelse\n")
+
+    @Test func groupsAreThePrimaryAndEveryGroupListingTheUser() throws {
+        let nobody = try UserIdentity.lookup("nobody", accounts: accounts)
+        #expect(nobody == UserIdentity(name: "nobody", uid: 65534, gid: 65534, groups: [65534, 4242]))
+        #expect(try UserIdentity.lookup("0", accounts: accounts).name == "root")
+        #expect(throws: UserIdentity.Problem.self) { try UserIdentity.lookup("alice", accounts: accounts) }
+    }
+}

@@ -1,0 +1,67 @@
+@testable import BridgeOperator
+import BridgePolicy
+import Testing
+
+/// An ACL kept in memory, so the decision table runs without root-owned files.
+struct MemoryFiles: ACLFileSource {
+    var files: [String: String]
+    func read(_ path: [UInt8]) -> ACLFileRead {
+        guard let text = files[String(decoding: path, as: UTF8.self)] else { return .unavailable("No such file or directory") }
+        return .contents(Array(text.utf8), FileIdentity(device: 1, inode: UInt64(abs(path.hashValue % 100_000))))
+    }
+}
+
+struct ExplainTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var acl: String
+        var bridge: String
+        var allowed: Bool
+        var rule: Int?  // the line of the deciding rule in /acl
+        var testDescription: String { "\(bridge) in \(acl.debugDescription)" }
+    }
+
+    static let table: [Case] = [
+        Case(acl: "allow br0\n", bridge: "br0", allowed: true, rule: 1),
+        Case(acl: "allow br0\n", bridge: "br1", allowed: false, rule: nil),
+        Case(acl: "allow all\n", bridge: "br7", allowed: true, rule: 1),
+        Case(acl: "allow all\ndeny br7\n", bridge: "br7", allowed: false, rule: 2),
+        Case(acl: "deny all\nallow br0\n", bridge: "br0", allowed: false, rule: 1),
+        Case(acl: "allow br0\ndeny br1\n", bridge: "br0", allowed: true, rule: 1),
+        Case(acl: "# nothing\n", bridge: "br0", allowed: false, rule: nil),
+        Case(acl: "allow BR0\n", bridge: "br0", allowed: false, rule: nil),
+        Case(acl: "allow ALL\n", bridge: "br0", allowed: false, rule: nil),
+        Case(acl: "allow br0\nbogus\n", bridge: "br0", allowed: false, rule: nil),
+        Case(acl: "include /sub\n", bridge: "br0", allowed: true, rule: nil),
+        Case(acl: "include /missing\nallow br0\n", bridge: "br0", allowed: true, rule: 2),
+        Case(acl: "allow br0\n", bridge: "0123456789abcdef", allowed: false, rule: nil),
+        Case(acl: "allow all\n", bridge: "br/0", allowed: false, rule: nil),
+    ]
+
+    @Test(arguments: table)
+    func explainAgreesWithDecide(_ row: Case) {
+        let files = MemoryFiles(files: ["/acl": row.acl, "/sub": "allow br0\n"])
+        let explanation = Explanation(bridge: Array(row.bridge.utf8), file: Array("/acl".utf8), source: files)
+        #expect(explanation.isAllowed == row.allowed)
+        // The helper's own path: the same loader and `decide`.
+        let load = ACLLoader(source: files).load(Array("/acl".utf8))
+        let helperAllows = explanation.nameProblem == nil && load.succeeded
+            && decide(bridge: Array(row.bridge.utf8), rules: load.rules).isAllowed
+        #expect(explanation.isAllowed == helperAllows)
+        if let line = row.rule {
+            switch explanation.decision {
+            case .allowed(let rule)?: #expect(rule.location.line == line)
+            case .denied(let rule?)?: #expect(rule.location.line == line)
+            default: Issue.record("no deciding rule")
+            }
+        }
+    }
+
+    @Test func jsonNamesTheDecidingRule() {
+        let files = MemoryFiles(files: ["/acl": "allow br0\ndeny br0\n"])
+        let explanation = Explanation(bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files)
+        let json = JSONReport.encode(JSONReport.explain(explanation, user: UserIdentity(name: "u", uid: 1, gid: 2, groups: [3])))
+        #expect(json.contains(#""allowed":false"#))
+        #expect(json.contains(#""rule":{"action":"deny","file":"/acl","line":2,"target":"br0"}"#))
+        #expect(json.contains(#""user":{"gid":2,"groups":[3],"name":"u","uid":1}"#))
+    }
+}
