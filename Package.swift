@@ -45,5 +45,10 @@ let package = Package(
         .testTarget(
             name: "BridgeOperatorTests", dependencies: ["BridgeOperator", "BridgePolicy"],
             exclude: ["lint-corpus"]),
+        // Tests only: an adversarial QEMU for Tests/hostile/run (ptrace lives in its own shim,
+        // so that the privileged helper never links it).
+        .target(name: "CHostileCallerShim", path: "Tests/Tools/CHostileCallerShim"),
+        .executableTarget(name: "hostile-caller", dependencies: ["CBridgeShim", "CHostileCallerShim"],
+                          path: "Tests/Tools/hostile-caller"),
     ]
 )

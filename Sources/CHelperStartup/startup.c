@@ -1,18 +1,21 @@
-// The Swift runtime reads SWIFT_* settings from the environment before main runs
-// (SWIFT_DEBUG_HELP prints, SWIFT_DEBUG_LIB_PRESPECIALIZED_PATH opens a file), even in a
-// setuid or file-capability process. Swift code cannot run earlier than that, so this
-// constructor does: priority 101 puts it before every unprioritised initializer, the
-// runtime's included. The helper reads nothing from the environment; neither may anything
-// it links.
-#include <stddef.h>
-#include <unistd.h>
+// The helper ignores its environment entirely, but the Swift runtime does not: it reads
+// SWIFT_* variables (SWIFT_DEBUG_HELP, SWIFT_BACKTRACE, SWIFT_DETERMINISTIC_HASHING, ...)
+// even in a setuid or file-capability process, where the caller controls them. A
+// constructor of the highest priority runs before the runtime's own initialisers (and
+// before main), and empties the environment for good. glibc has by then already handled
+// its own variables the AT_SECURE way. Linked into the helper only, never into tests.
+#define _GNU_SOURCE
 #include "CHelperStartup.h"
 
-extern char **environ;
+#include <unistd.h>
 
-// The list is emptied in place. Neither clearenv() (it leaves environ NULL, which the
-// runtime dereferences) nor a new array will do: the runtime finds argv by walking back
-// from where environ points on the initial stack.
-__attribute__((constructor(101), used)) static void sbh_clear_environment(void) {
+static int cleared = 0;
+
+// The list is ended in place: clearenv() would leave environ NULL (the runtime walks it),
+// and another array would break CommandLine, which finds argv just below environ.
+__attribute__((constructor(101))) static void sbh_clear_environment(void) {
     if (environ != NULL) environ[0] = NULL;
+    cleared = 1;
 }
+
+int sbh_environment_was_cleared(void) { return cleared; }

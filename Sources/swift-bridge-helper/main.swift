@@ -15,10 +15,13 @@ func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = 
 }
 
 // 1. A sane process: fds 0-2 open, argv present, privileges narrowed and verified.
-//    (The environment is already empty: CHelperStartup clears it before the runtime starts.)
 guard StandardStreams.ensureOpen() else { exit(1) }
+guard sbh_environment_was_cleared() == 1 else { exit(1) }  // the SWIFT_* variables are gone
+// The runtime finds argv through /proc/self/maps: argc reads 0 for an empty argv, and also
+// when no fd is free to open it (RLIMIT_NOFILE).
 guard CommandLine.argc > 0 else {
-    fail(HelperFailure("swift-bridge-helper: refusing to run with an empty argument list (argc is 0)"))
+    fail(HelperFailure("cannot read the command line (argc is 0)",
+                       hints: ["started with an empty argument list, or with no free file descriptor (RLIMIT_NOFILE)"]))
 }
 Privileges.recordCallerState()
 let privilege: PrivilegeSource

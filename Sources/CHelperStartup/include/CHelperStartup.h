@@ -1,5 +1,8 @@
-// CHelperStartup: linked into the privileged helper only. It has no API: its one
-// constructor (startup.c) empties the environment before the Swift runtime starts.
+// Start-up of the privileged helper, before the Swift runtime reads anything.
 #ifndef CHELPERSTARTUP_H
 #define CHELPERSTARTUP_H
+
+/// 1 once the constructor has emptied the environment (main checks it: proof it ran).
+int sbh_environment_was_cleared(void);
+
 #endif

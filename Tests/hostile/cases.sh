@@ -1,0 +1,481 @@
+#!/usr/bin/env bash
+# The cases of the hostile suite. Tests/hostile/run starts each one in a fresh world:
+#   cases.sh BIN_DIR cap|suid CASE   exit 0 = pass; otherwise the first output line says why
+#   cases.sh --list                  the case names
+# Inside a world (scripts/with-world): bridge br0, veth ve0, a private /etc/qemu, and the
+# helper installed as $WORLD/bin/h-cap and $WORLD/bin/h-suid. hostile-caller runs as root
+# (so that it can stop and inspect the helper) and starts the helper as uid/gid 65534.
+set -uo pipefail
+
+# ---- tools ------------------------------------------------------------------------------
+
+OUT=""
+fail() { echo "$*"; [ -z "$OUT" ] || sed 's/^/| /' <<<"$OUT"; exit 1; }
+
+# hostile [OPTION ...] [-- ARGUMENT ...]: runs the helper under attack (hostile-caller's
+# OPTIONs; helper ARGUMENTs, by default QEMU's); the report goes to $OUT.
+hostile() {
+    local options=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do options+=("$1"); shift; done
+    [ $# = 0 ] || shift
+    OUT=$("$bin/hostile-caller" --user=65534:65534 "${options[@]}" "$helper" "$@" 2>&1) \
+        || fail "hostile-caller itself failed"
+}
+# probe [ARGUMENT ...]: QEMU's side, as the unprivileged user; the report goes to $OUT.
+probe() { OUT=$(as_user "$bin/bridge-helper-probe" "$helper" "$@" 2>&1) || fail "the probe itself failed"; }
+
+field() { sed -n "s/^$1=//p" <<<"$OUT" | head -n1; }
+stderr_text() { sed -n 's/^stderr=//p' <<<"$OUT"; }
+
+# conf LINE ...: /etc/qemu/bridge.conf, root's, mode 0644.
+conf() { acl_file /etc/qemu/bridge.conf "$@"; }
+acl_file() { local path=$1; shift; printf '%s\n' "$@" >"$path"; chown root:root "$path"; chmod 0644 "$path"; }
+
+no_taps_left() {
+    for _ in $(seq 100); do
+        [ -z "$(ip -o link show type tun)" ] && return 0
+        sleep 0.02
+    done
+    fail "a tap outlived the helper: $(ip -o link show type tun)"
+}
+no_helper_left() { ! pgrep -f "^$helper" >/dev/null || fail "a helper process is still running"; }
+
+# expect_refused [TEXT ...]: non-zero exit, no fd, a message (containing each TEXT), nothing left.
+expect_refused() {
+    [ -z "$(field exec_errno)" ] || fail "execve failed (errno $(field exec_errno)): the case did not run"
+    [ -z "$(field timeout)" ] || fail "the helper hung"
+    [ -n "$(field exit)$(field signal)" ] || fail "no exit status reported"
+    [ "$(field exit)" != 0 ] || fail "the helper exited 0"
+    [ "$(field fds)" = 0 ] || fail "the helper sent an fd"
+    local text wanted
+    text=$(stderr_text)
+    [ -n "$text" ] || fail "no message on stderr"
+    for wanted in "$@"; do grep -qF -- "$wanted" <<<"$text" || fail "stderr lacks: $wanted"; done
+    no_taps_left
+    no_helper_left
+}
+# expect_acl_refused [TEXT ...]: refused, ending with one of the ACL's two closing lines.
+expect_acl_refused() {
+    expect_refused "$@"
+    grep -qE "^(access denied by acl file|failed to parse default acl file \`/etc/qemu/bridge.conf')$" <<<"$(stderr_text)" \
+        || fail "no ACL refusal line"
+}
+# expect_attached: exit 0, one tap fd, the single 0x00 byte, no message, nothing left after.
+expect_attached() {
+    [ "$(field exit)" = 0 ] || fail "the helper did not succeed"
+    [ "$(field fds)" = 1 ] || fail "fds=$(field fds), expected 1"
+    [[ "$(field tap)" == tap* ]] || fail "the fd received is not a tap"
+    [ "$(field data)" = '\x00' ] || fail "data=$(field data), expected one 0x00 byte"
+    [ -z "$(stderr_text)" ] || fail "a message on stderr although it succeeded"
+    no_taps_left
+    no_helper_left
+}
+# expect_probe_attached BRIDGE: the probe's view of a success (tap enslaved, up, fe: MAC).
+expect_probe_attached() {
+    [ "$(field exit)" = 0 ] && [ "$(field fds)" = 1 ] || fail "the helper did not succeed"
+    [ "$(field master)" = "$1" ] || fail "the tap's master is '$(field master)', expected '$1'"
+    [ "$(field up)" = 1 ] || fail "the tap is not up"
+    [[ "$(field mac)" == fe:* ]] || fail "the tap's MAC does not start with fe:"
+    no_taps_left
+}
+# A success where success is right, a clean refusal otherwise; never anything in between.
+expect_attached_or_refused() { if [ "$(field exit)" = 0 ]; then expect_attached; else expect_refused; fi; }
+
+# The caller owns this program; it must never run (backtracer, preload, ...).
+install_marker_programs() {
+    local cc
+    cc=$(command -v gcc || command -v clang || command -v cc) || fail "no C compiler for the LD_PRELOAD marker"
+    printf '#!/bin/sh\ntouch %s/tmp/evil-ran\n' "$WORLD" >"$WORLD/bin/evil"
+    chmod 0755 "$WORLD/bin/evil"
+    printf '#include <fcntl.h>\n__attribute__((constructor)) static void ran(void) { open("%s/tmp/evil-ran", O_CREAT | O_WRONLY, 0644); }\n' \
+        "$WORLD" | "$cc" -shared -fPIC -x c -o "$WORLD/bin/evil.so" - || fail "cannot build the LD_PRELOAD marker ($cc)"
+}
+no_marker() { [ ! -e "$WORLD/tmp/evil-ran" ] || fail "the caller's program ran inside the helper"; }
+runtime_environment() {
+    printf '%s\n' --env=SWIFT_DEBUG_HELP=YES \
+        "--env=SWIFT_BACKTRACE=enable=yes,interactive=no,swift-backtrace=$WORLD/bin/evil" \
+        --env=SWIFT_DETERMINISTIC_HASHING=1 --env=SWIFT_DEBUG_ENABLE_MALLOC_SCRIBBLE=YES \
+        --env=SWIFT_DEBUG_FAILED_TYPE_LOOKUP=YES --env=SWIFT_DUMP_ACCESSIBLE_FUNCTIONS=YES \
+        --env=SWIFT_DEBUG_ENABLE_LIB_PRESPECIALIZED_LOGGING=YES \
+        "--env=SWIFT_DEBUG_LIB_PRESPECIALIZED_PATH=$WORLD/bin/evil.so" "--env=SWIFT_ROOT=$WORLD/tmp" \
+        --env=MALLOC_CHECK_=3 --env=MALLOC_PERTURB_=165 --env=MALLOC_ARENA_MAX=1 \
+        "--env=LD_PRELOAD=$WORLD/bin/evil.so" "--env=LD_LIBRARY_PATH=$WORLD/bin" \
+        --env=GLIBC_TUNABLES=glibc.malloc.check=3:glibc.malloc.mmap_threshold=1:glibc.malloc.tcache_count=0 \
+        --env=LC_ALL=de_DE.UTF-8 --env=LANGUAGE=de --env=TMPDIR=/nonexistent
+}
+
+# ---- the caller's process: argv, standard fds, the --fd object ----------------------------
+
+case_argc_0() { conf 'allow br0'; hostile --empty-argv; expect_refused; }
+case_std_fds_closed_allowed() { conf 'allow br0'; hostile --close=0,1,2; expect_attached; }
+case_std_fds_closed_denied() {
+    # No stderr to write to: the refusal must still be an exit 1 with nothing sent, and our
+    # messages must not have landed in the socket (fds 0-2 are filled with /dev/null).
+    conf 'deny all'
+    hostile --close=0,1,2
+    [ "$(field exit)" = 1 ] && [ "$(field fds)" = 0 ] || fail "not refused"
+    [ -z "$(field data)" ] || fail "bytes arrived on the socket: $(field data)"
+    no_taps_left
+}
+case_fd_closed() { conf 'allow br0'; hostile --fd-kind=closed; expect_refused "failed to write fd to unix socket: Bad file descriptor" "nothing was created"; }
+case_fd_pipe() { conf 'allow br0'; hostile --fd-kind=pipe; expect_refused "failed to write fd to unix socket: Socket operation on non-socket" "is not a socket"; }
+case_fd_regular_file() { conf 'allow br0'; hostile --fd-kind=file; expect_refused "failed to write fd to unix socket: Socket operation on non-socket"; }
+case_fd_listening_socket() { conf 'allow br0'; hostile --fd-kind=listening; expect_refused "failed to write fd to unix socket" "not connected"; }
+case_fd_datagram_socket() { conf 'allow br0'; hostile --fd-kind=datagram; expect_refused "failed to write fd to unix socket" "not a unix stream socket"; }
+case_fd_inet_socket() { conf 'allow br0'; hostile --fd-kind=inet; expect_refused "failed to write fd to unix socket" "not a unix stream socket"; }
+case_fd_peer_closed() {
+    conf 'allow br0'
+    hostile --fd-kind=peer-closed
+    expect_refused "failed to write fd to unix socket: Broken pipe"
+    [ "$(field exit)" = 1 ] || fail "killed by a signal instead of exit 1 (SIGPIPE?)"
+}
+case_fd_number_unopened() { conf 'allow br0'; hostile -- --use-vnet --fd=1000 --br=br0; expect_refused "Bad file descriptor"; }
+case_fd_number_overflow() { conf 'allow br0'; hostile -- --use-vnet --fd=99999999999 --br=br0; expect_refused "invalid --fd value"; }
+
+# ---- resource limits -------------------------------------------------------------------
+
+case_nofile_3_to_8() {
+    conf 'allow br0'
+    for n in 3 4 5 6 7 8; do hostile "--nofile=$n"; expect_attached_or_refused; done
+    # With a deny rule in an include, a limit that makes the include unreadable must never
+    # turn the answer into "allowed".
+    conf 'allow all' 'include /etc/qemu/deny.conf'
+    acl_file /etc/qemu/deny.conf 'deny br0'
+    for n in 3 4 5 6 7 8; do hostile "--nofile=$n"; expect_refused; done
+}
+case_fsize_tiny() {
+    # stderr is a regular file that may not grow: the refusal is still a refusal.
+    conf 'deny all'
+    hostile --fsize=1 "--stderr-file=$WORLD/tmp/stderr"
+    [ "$(field exit)" != 0 ] && [ "$(field fds)" = 0 ] || fail "not refused"
+    [ "$(stat -c %s "$WORLD/tmp/stderr")" -le 1 ] || fail "the file grew past RLIMIT_FSIZE"
+    no_taps_left
+    conf 'allow br0'
+    hostile --fsize=1
+    expect_attached
+}
+case_address_space_tiny() {
+    conf 'allow br0'
+    for bytes in 1048576 4194304 8388608 16777216 33554432; do
+        hostile "--as=$bytes"
+        # execve itself may refuse (ENOMEM): then nothing ran, which is fine.
+        if [ -n "$(field exec_errno)" ]; then no_taps_left; continue; fi
+        if [ "$(field exit)" = 0 ]; then expect_attached; continue; fi
+        [ "$(field fds)" = 0 ] || fail "an fd was sent by a helper that failed (--as=$bytes)"
+        no_taps_left
+        no_helper_left
+    done
+}
+
+# ---- huge and hostile environment and arguments ------------------------------------------
+
+case_huge_environment() { conf 'allow br0'; hostile --huge-env=1500000; expect_attached; }
+case_huge_argv_junk() { conf 'allow br0'; hostile --repeat-arg=60000:junk; expect_refused "Usage: swift-bridge-helper"; }
+case_huge_argv_repeated_options() { conf 'allow br0'; hostile --repeat-arg=60000:--use-vnet; expect_attached; }
+case_huge_bridge_argument() {
+    conf 'allow all'
+    hostile -- --use-vnet --fd=@FD "--br=$(head -c 100000 /dev/zero | tr '\0' x)"
+    expect_refused "too long: 100000"
+}
+case_runtime_environment_allowed() {
+    install_marker_programs
+    conf 'allow br0'
+    mapfile -t environment < <(runtime_environment)
+    hostile "${environment[@]}"
+    expect_attached  # also: nothing on stderr (SWIFT_DEBUG_HELP, SWIFT_BACKTRACE would print)
+    no_marker
+}
+case_runtime_environment_denied() {
+    install_marker_programs
+    conf 'allow br1' 'deny br0'
+    hostile
+    local plain; plain=$(stderr_text)
+    mapfile -t environment < <(runtime_environment)
+    hostile "${environment[@]}"
+    expect_acl_refused
+    [ "$(stderr_text)" = "$plain" ] || fail "the environment changed the messages"
+    no_marker
+}
+case_runtime_backtracer_on_crash() {
+    # A caller can signal its own helper (same uid after the drop): a SIGSEGV must not
+    # start a caller-chosen backtracer, and must leave nothing behind.
+    install_marker_programs
+    conf 'allow br0'
+    mapfile -t environment < <(runtime_environment)
+    hostile "${environment[@]}" --stop-at=send --signal=11
+    [ "$(field stopped)" = 1 ] || fail "the helper was not caught before sending"
+    [ "$(field signal)" = 11 ] && [ "$(field fds)" = 0 ] || fail "expected death by SIGSEGV with no fd"
+    [ -z "$(stderr_text)" ] || fail "the runtime reacted to the environment"
+    no_taps_left
+    no_marker
+}
+
+# ---- the ACL files -----------------------------------------------------------------------
+
+case_acl_symlink() {
+    acl_file /etc/qemu/real.conf 'allow br0'
+    ln -s real.conf /etc/qemu/bridge.conf
+    hostile
+    expect_acl_refused "it is a symbolic link"
+}
+case_acl_owned_by_user() { conf 'allow br0'; chown 65534 /etc/qemu/bridge.conf; hostile; expect_acl_refused "owned by uid 65534"; }
+case_acl_group_writable() { conf 'allow br0'; chgrp 65534 /etc/qemu/bridge.conf; chmod 0664 /etc/qemu/bridge.conf; hostile; expect_acl_refused "writable by its group or by others"; }
+case_acl_world_writable() { conf 'allow br0'; chmod 0646 /etc/qemu/bridge.conf; hostile; expect_acl_refused "writable by its group or by others"; }
+case_include_group_writable() {
+    conf 'include /etc/qemu/inc.conf'
+    acl_file /etc/qemu/inc.conf 'allow br0'
+    chmod 0664 /etc/qemu/inc.conf
+    hostile
+    expect_acl_refused "include \`/etc/qemu/inc.conf' refused" "writable by its group"
+}
+case_include_owned_by_user() {
+    conf 'include /etc/qemu/inc.conf'
+    acl_file /etc/qemu/inc.conf 'allow br0'
+    chown 65534 /etc/qemu/inc.conf
+    hostile
+    expect_acl_refused "owned by uid 65534"
+}
+case_include_proc_self_status() { conf 'include /proc/self/status'; hostile; expect_acl_refused; }
+case_include_fifo() {
+    mkfifo -m 0644 /etc/qemu/fifo
+    conf 'allow br0' 'include /etc/qemu/fifo'
+    hostile --timeout=10
+    expect_acl_refused "not a regular file"
+}
+case_include_dev_zero() { conf 'allow br0' 'include /dev/zero'; hostile --timeout=10; expect_acl_refused "not a regular file"; }
+case_include_directory() { mkdir /etc/qemu/dir; conf 'allow br0' 'include /etc/qemu/dir'; hostile; expect_acl_refused "not a regular file"; }
+case_include_self() { conf 'allow br0' 'include /etc/qemu/bridge.conf'; hostile; expect_acl_refused "is a cycle"; }
+case_include_cycle_of_two() {
+    conf 'allow br0' 'include /etc/qemu/a.conf'
+    acl_file /etc/qemu/a.conf 'include b.conf'
+    acl_file /etc/qemu/b.conf 'include /etc/qemu/a.conf'
+    hostile
+    expect_acl_refused "is a cycle"
+}
+case_include_chain_1000() {
+    conf 'include /etc/qemu/inc0.conf'
+    for i in $(seq 0 998); do acl_file "/etc/qemu/inc$i.conf" "include /etc/qemu/inc$((i + 1)).conf"; done
+    acl_file /etc/qemu/inc999.conf 'allow br0'
+    hostile
+    expect_acl_refused "levels deep"
+}
+case_line_of_1mb() {
+    { printf '# '; head -c 1000000 /dev/zero | tr '\0' x; printf '\nallow br0\n'; } >/etc/qemu/bridge.conf
+    hostile
+    expect_acl_refused "bytes long"
+}
+case_comment_smuggling_allow() {
+    # The C helper reads 4095 bytes at a time: the tail of this comment would be `allow all'.
+    { printf '#'; head -c 4094 /dev/zero | tr '\0' x; printf 'allow all\n'; } >/etc/qemu/bridge.conf
+    hostile
+    expect_acl_refused "bytes long"
+}
+case_file_of_100mb() {
+    local free; free=$(df --output=avail -B1 /etc/qemu | tail -n1)
+    [ "$free" -gt 104857600 ] || fail "the world's /etc/qemu tmpfs is too small ($free bytes)"
+    conf 'allow br0'
+    truncate -s 100M /etc/qemu/bridge.conf  # sparse: no memory used
+    hostile
+    expect_acl_refused "larger than"
+    conf 'allow all' 'include /etc/qemu/big.conf'
+    truncate -s 100M /etc/qemu/big.conf
+    chmod 0644 /etc/qemu/big.conf
+    hostile
+    expect_acl_refused "larger than"
+}
+
+# ---- bridge names ------------------------------------------------------------------------
+
+case_name_15_bytes_bridge() {
+    ip link add br-fifteen-1234 type bridge && ip link set br-fifteen-1234 up || fail "cannot create the bridge"
+    conf 'allow br-fifteen-1234'
+    probe --use-vnet --fd=@FD --br=br-fifteen-1234
+    expect_probe_attached br-fifteen-1234
+}
+case_name_16_bytes() { conf 'allow all'; hostile -- --use-vnet --fd=@FD --br=abcdefghijklmnop; expect_refused "name \`abcdefghijklmnop' too long: 16"; }
+case_name_17_bytes() { conf 'allow all'; hostile -- --use-vnet --fd=@FD --br=abcdefghijklmnopq; expect_refused "name \`abcdefghijklmnopq' too long: 17"; }
+case_name_with_slash() { conf 'allow all'; hostile -- --use-vnet --fd=@FD --br=br/0; expect_refused "invalid bridge name" "contains \`/'"; }
+case_name_with_space() { conf 'allow all'; hostile -- --use-vnet --fd=@FD '--br=br 0'; expect_refused "invalid bridge name" "white space"; }
+case_name_with_newline() { conf 'allow all'; hostile -- --use-vnet --fd=@FD $'--br=br\n0'; expect_refused "invalid bridge name" "white space"; }
+case_name_dot_dot() { conf 'allow all'; hostile -- --use-vnet --fd=@FD --br=..; expect_refused "invalid bridge name"; }
+case_name_with_colon() { conf 'allow all'; hostile -- --use-vnet --fd=@FD --br=br0:1; expect_refused "invalid bridge name"; }
+case_name_percent_00() {
+    # `%00' is three ordinary bytes, not a NUL: a valid name of a bridge that does not exist.
+    conf 'allow all'
+    hostile -- --use-vnet --fd=@FD --br=br0%00
+    expect_refused "failed to get mtu of bridge \`br0%00': No such device"
+}
+case_name_utf8_bridge() {
+    ip link add brü type bridge && ip link set brü up || fail "cannot create the bridge"
+    conf 'allow brü'
+    probe --use-vnet --fd=@FD --br=brü
+    expect_probe_attached brü
+}
+case_name_not_a_bridge() { conf 'allow all'; hostile -- --use-vnet --fd=@FD --br=ve0; expect_refused "is not a bridge"; }
+
+# ---- the world changes under the helper --------------------------------------------------
+
+case_bridge_deleted_at_start() {
+    conf 'allow br0'
+    hostile --stop-at=exec --while-stopped='ip link del br0'
+    [ "$(field stopped)" = 1 ] || fail "the helper was not caught at exec"
+    expect_refused "failed to get mtu of bridge \`br0': No such device"
+}
+case_bridge_deleted_while_sending() {
+    # Everything is done but the hand-over: the tap goes to QEMU, and dies with its fd.
+    conf 'allow br0'
+    hostile --stop-at=send --while-stopped="ip -o link show type tun >$WORLD/tmp/taps; ip link del br0"
+    [ "$(field stopped)" = 1 ] || fail "the helper was not caught while sending"
+    grep -q "master br0" "$WORLD/tmp/taps" || fail "no tap on br0 while the helper was stopped"
+    expect_attached
+}
+case_bridge_deleted_race() {
+    # The bridge vanishes at 40 different moments: each run either attaches (the bridge
+    # went after SIOCBRADDIF) or is refused with a message; never a tap left behind.
+    conf 'allow br0'
+    local refused=0 attached=0
+    for i in $(seq 40); do
+        hostile "--stop-at=$(((i * 149) % 3000))" --while-stopped='ip link del br0'
+        expect_attached_or_refused
+        if [ "$(field exit)" = 0 ]; then attached=$((attached + 1)); else refused=$((refused + 1)); fi
+        ip link del br0 2>/dev/null
+        ip link add br0 type bridge && ip link set br0 up || fail "cannot re-create br0"
+    done
+    echo "attached $attached, refused $refused"
+    [ $refused -gt 0 ] || fail "no run was refused: the race was never hit"
+}
+case_killed_race() {
+    # The caller kills its helper at 30 different moments: a tap never outlives it. (Killed
+    # after the hand-over, the fd did arrive: QEMU then sees the signal and closes it.)
+    conf 'allow br0'
+    local killed=0
+    for i in $(seq 30); do
+        hostile "--stop-at=$(((i * 149) % 3000))" --signal=9
+        if [ "$(field exit)" = 0 ]; then expect_attached; continue; fi
+        [ "$(field signal)" = 9 ] || fail "neither finished nor killed"
+        killed=$((killed + 1))
+        no_taps_left
+    done
+    [ $killed -gt 0 ] || fail "no run was killed: the race was never hit"
+}
+case_concurrent_32() {
+    conf 'allow br0'
+    local dir=$WORLD/tmp/concurrent
+    mkdir "$dir"
+    for i in $(seq 32); do
+        "$bin/hostile-caller" --user=65534:65534 --timeout=60 --stop-at=send \
+            --while-stopped="touch $dir/ready.$i; for _ in \$(seq 600); do [ -e $dir/go ] && break; sleep 0.05; done" \
+            "$helper" >"$dir/out.$i" 2>&1 &
+    done
+    for _ in $(seq 600); do [ "$(ls "$dir" | grep -c '^ready')" = 32 ] && break; sleep 0.05; done
+    [ "$(ls "$dir" | grep -c '^ready')" = 32 ] || { touch "$dir/go"; wait; fail "not all 32 helpers reached the hand-over"; }
+    local held; held=$(ip -o link show master br0 type tun | wc -l)
+    touch "$dir/go"
+    wait
+    [ "$held" = 32 ] || fail "$held taps on br0 while 32 helpers held theirs"
+    for i in $(seq 32); do OUT=$(cat "$dir/out.$i"); expect_attached; done
+    [ "$(sed -n 's/^tap=//p' "$dir"/out.* | sort -u | wc -l)" = 32 ] || fail "the 32 taps do not have distinct names"
+}
+case_privileges_while_acting() {
+    conf 'allow br0'
+    hostile --stop-at=exec --status
+    local bounding_at_exec; bounding_at_exec=$(field status_CapBnd)
+    if [ "$copy" = suid ]; then
+        [ "$(field status_Uid)" = "65534 0 0 0" ] || fail "the setuid copy did not start as euid 0 (the test has no power)"
+    else
+        [ "$(field status_CapPrm)" = 0000000000001000 ] || fail "the cap copy did not start with cap_net_admin"
+    fi
+    hostile --stop-at=send --status
+    [ "$(field stopped)" = 1 ] || fail "the helper was not caught while acting"
+    local expected
+    for expected in "Uid=65534 65534 65534 65534" "Gid=65534 65534 65534 65534" "Groups=" \
+        CapInh=0000000000000000 CapPrm=0000000000001000 CapEff=0000000000001000 \
+        CapAmb=0000000000000000 NoNewPrivs=1; do
+        [ "$(field "status_${expected%%=*}")" = "${expected#*=}" ] || fail "while acting, $expected was expected"
+    done
+    if [ "$copy" = suid ]; then
+        [ "$(field status_CapBnd)" = 0000000000000000 ] || fail "the setuid copy kept a bounding set"
+    else
+        [ "$(field status_CapBnd)" = "$bounding_at_exec" ] || fail "the bounding set changed unexpectedly"
+    fi
+    expect_attached
+}
+
+case_not_inspectable_while_acting() {
+    # Non-dumpable: the caller, same uid, cannot read the memory or environment of its
+    # helper while it holds CAP_NET_ADMIN (its /proc files belong to root).
+    conf 'allow br0'
+    hostile --stop-at=send --while-stopped="stat -c %u /proc/\$HELPER_PID/environ >$WORLD/tmp/owner;
+        setpriv --reuid=65534 --regid=65534 --clear-groups -- cat /proc/\$HELPER_PID/environ >/dev/null 2>&1;
+        echo \$? >$WORLD/tmp/status"
+    [ "$(field stopped)" = 1 ] || fail "the helper was not caught while acting"
+    [ "$(cat "$WORLD/tmp/owner")" = 0 ] || fail "/proc/PID of the helper is not root's (dumpable?)"
+    [ "$(cat "$WORLD/tmp/status")" != 0 ] || fail "the caller could read its helper's /proc/PID/environ"
+    expect_attached
+}
+
+# ---- the audit log -----------------------------------------------------------------------
+
+# A private /dev (this world's mount namespace only) whose `log' is our socket.
+private_dev_with_log() {
+    mount -t tmpfs -o mode=755 sbh-dev /dev || fail "cannot mount a private /dev"
+    mknod -m 666 /dev/null c 1 3 && mknod -m 666 /dev/zero c 1 5 && mknod -m 666 /dev/urandom c 1 9 \
+        && mkdir /dev/net && mknod -m 666 /dev/net/tun c 10 200 || fail "cannot populate the private /dev"
+}
+# expect_audit PRIORITY TEXT: exactly one line, from us, at LOG_AUTHPRIV|PRIORITY, with TEXT.
+expect_audit() {
+    local lines; lines=$(sed -n 's/^syslog=//p' <<<"$OUT")
+    [ "$(grep -c . <<<"$lines")" = 1 ] || fail "expected exactly one audit line"
+    [[ "$lines" == "<$1>"* ]] || fail "priority is not <$1> (authpriv = 10<<3)"
+    grep -qE '^<[0-9]+>[A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8} swift-bridge-helper\[[0-9]+\]: ' <<<"$lines" \
+        || fail "not tagged swift-bridge-helper[PID]"
+    grep -qF -- "$2" <<<"$lines" || fail "the audit line lacks: $2"
+}
+# audited PRIORITY TEXT [OPTION ...]: one hostile run with our /dev/log, then expect_audit.
+audited() {
+    local priority=$1 text=$2
+    shift 2
+    hostile --syslog=/dev/log "$@"
+    expect_audit "$priority" "$text"
+}
+case_audit_allowed() {
+    private_dev_with_log
+    conf '# a comment' 'allow br0'
+    audited 85 "uid=65534 bridge=br0 allowed by /etc/qemu/bridge.conf:2 tap=tap0"
+}
+case_audit_denied_by_rule() {
+    private_dev_with_log
+    conf 'allow all' 'deny br0'
+    audited 84 "uid=65534 bridge=br0 denied by /etc/qemu/bridge.conf:2"
+}
+case_audit_denied_in_include() {
+    private_dev_with_log
+    conf 'allow all' 'include /etc/qemu/deny.conf'
+    acl_file /etc/qemu/deny.conf '' 'deny br0'
+    audited 84 "uid=65534 bridge=br0 denied by /etc/qemu/deny.conf:2"
+}
+case_audit_default_deny() { private_dev_with_log; conf 'allow br1'; audited 84 "uid=65534 bridge=br0 denied: no rule allows it"; }
+case_audit_parse_failure() {
+    private_dev_with_log
+    conf 'allow br0' 'permit br0'
+    audited 84 "uid=65534 bridge=br0 denied: the acl file failed to parse"
+}
+case_audit_allowed_then_failed() {
+    private_dev_with_log
+    conf 'allow br0'
+    audited 84 "uid=65534 bridge=br0 allowed by /etc/qemu/bridge.conf:1, failed: failed to write fd to unix socket" --fd-kind=pipe
+}
+
+# ---- dispatch ----------------------------------------------------------------------------
+
+if [ "${1:-}" = --list ]; then
+    declare -F | sed -n 's/^declare -f case_//p' | tr _ -
+    exit 0
+fi
+[ $# = 3 ] || { echo "usage: cases.sh BIN_DIR cap|suid CASE | --list" >&2; exit 2; }
+bin=$1 copy=$2
+case_function=case_$(tr - _ <<<"$3")
+declare -F "$case_function" >/dev/null || fail "no such case: $3"
+world_install "$bin/swift-bridge-helper" h
+helper=$WORLD/bin/h-$copy
+"$case_function"
