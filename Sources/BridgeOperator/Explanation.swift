@@ -21,7 +21,9 @@ public struct Explanation: Sendable {
     public var outcome: Message {
         if let nameProblem { return "denied: the helper refuses the bridge name: \(nameProblem)" }
         if let load, !load.succeeded { return "denied: \(ACLLoadResult.failureMessage(for: file))" }
-        return decision?.reason ?? "denied"
+        guard let decision else { return "denied" }
+        let port = decision.portSettings.message
+        return port.bytes.isEmpty ? decision.reason : "\(decision.reason), port settings: \(port)"
     }
 
     public init(bridge: [UInt8], file: [UInt8], source: any ACLFileSource = TrustedFileSource()) {
@@ -36,6 +38,11 @@ public struct Explanation: Sendable {
         let load = ACLLoader(source: source).load(file)
         self.load = load
         matchingRules = load.rules.filter { $0.matches(bridge: bridge) }
-        if load.succeeded { decision = decide(bridge: bridge, rules: load.rules) }
+        // As the helper decides: for this process's uid, gid and groups (`user=`, `group=`);
+        // if the groups cannot be read, as for an unknown caller (never more permissive).
+        if load.succeeded {
+            decision = (try? CallerIdentity.current()).map { decide(bridge: bridge, caller: $0, rules: load.rules) }
+                ?? decide(bridge: bridge, rules: load.rules)
+        }
     }
 }

@@ -109,12 +109,16 @@ public enum JSONReport {
 }
 
 extension ACLRule {
-    /// `all`, or the bridge name as written.
+    /// `all`, or the bridge name as written, then its options (`require options`), with
+    /// user and group names as the numbers the helper matches.
     var targetText: String {
+        let name: String
         switch target {
-        case .all: return "all"
-        case .bridge(let name): return String(decoding: name, as: UTF8.self)
+        case .all: name = "all"
+        case .bridge(let bytes): name = String(decoding: bytes, as: UTF8.self)
         }
+        let options = options.message.description
+        return options.isEmpty ? name : "\(name) \(options)"
     }
 }
 

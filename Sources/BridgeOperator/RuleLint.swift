@@ -30,17 +30,19 @@ struct RuleLint {
     }
 
     func overrideFindings(_ rule: ACLRule, index: Int) -> [LintFinding] {
-        if let earlier = rules[..<index].first(where: { $0.action == rule.action && $0.target == rule.target }) {
+        if let earlier = rules[..<index].first(where: {
+            $0.action == rule.action && $0.target == rule.target && $0.options == rule.options
+        }) {
             return [LintFinding(.warning, "duplicate of the rule at \(earlier.location.message)", at: rule.location)]
         }
         guard rule.action == .allow else { return [] }
+        // Deny wins, so a matching deny makes this allow dead; but only a deny about every
+        // caller does: one with user=/group= (`require options`) leaves it to the others.
+        let deniesForEveryone = rules.filter { $0.action == .deny && !$0.options.hasCallerCondition }
         let overriding: ACLRule?
         switch rule.target {
-        case .bridge(let name):
-            // Exactly the helper's decision for this name: if a deny wins, this allow is dead.
-            if case .denied(let deny?) = decide(bridge: name, rules: rules) { overriding = deny } else { overriding = nil }
-        case .all:
-            overriding = rules.first { $0.action == .deny && $0.target == .all }
+        case .bridge(let name): overriding = deniesForEveryone.first { $0.matches(bridge: name) }
+        case .all: overriding = deniesForEveryone.first { $0.target == .all }
         }
         guard let overriding else { return [] }
         return [LintFinding(.warning, "this rule never takes effect: `deny' at \(overriding.location.message) wins wherever it is in the file", at: rule.location)]

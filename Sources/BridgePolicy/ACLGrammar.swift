@@ -47,6 +47,39 @@ public enum ACLGrammar {
 
     /// Parses one line, given without its terminating `\n`.
     public static func parse(_ line: ArraySlice<UInt8>) -> ACLLine {
+        switch split(line) {
+        case .blank: return .blank
+        case .invalid(let problem): return .invalid(problem)
+        case .command(let command, let argument): return parse(command: command, argument: argument)
+        }
+    }
+
+    static func parse(command: [UInt8], argument: [UInt8]) -> ACLLine {
+        let isInclude = command == [UInt8](ascii: "include")
+        if !isInclude && argument.count > InterfaceName.maximumLength {
+            return .invalid(.nameTooLong(argument))
+        }
+        let target = target(argument)
+        switch command {
+        case [UInt8](ascii: "allow"): return .allow(target)
+        case [UInt8](ascii: "deny"): return .deny(target)
+        case _ where isInclude: return .include(argument)
+        default: return .invalid(.unknownCommand(command))
+        }
+    }
+
+    static func target(_ name: [UInt8]) -> ACLRule.Target {
+        name == [UInt8](ascii: "all") ? .all : .bridge(name)
+    }
+
+    /// A line cut into its command word and its trimmed argument.
+    enum SplitLine {
+        case blank
+        case invalid(ACLLineProblem)
+        case command([UInt8], argument: [UInt8])
+    }
+
+    static func split(_ line: ArraySlice<UInt8>) -> SplitLine {
         if line.count > maximumLineLength { return .invalid(.lineTooLong(line.count)) }
         if line.contains(0) { return .invalid(.containsNUL) }
         guard let start = line.firstIndex(where: { !isASCIISpace($0) }),
@@ -55,20 +88,15 @@ public enum ACLGrammar {
         let text = line[start...]
         guard let separator = text.firstIndex(of: UInt8(ascii: " ")) ?? text.firstIndex(of: 0x09)
         else { return .invalid(.noSeparator(line: Array(line))) }
+        return .command(Array(text[..<separator]), argument: Array(trimmed(text[(separator + 1)...])))
+    }
 
-        let command = Array(text[..<separator])
-        let argument = Array(trimmed(text[(separator + 1)...]))
-        let isInclude = command == [UInt8](ascii: "include")
-        if !isInclude && argument.count > InterfaceName.maximumLength {
-            return .invalid(.nameTooLong(argument))
-        }
-        let target: ACLRule.Target = argument == [UInt8](ascii: "all") ? .all : .bridge(argument)
-        switch command {
-        case [UInt8](ascii: "allow"): return .allow(target)
-        case [UInt8](ascii: "deny"): return .deny(target)
-        case _ where isInclude: return .include(argument)
-        default: return .invalid(.unknownCommand(command))
-        }
+    /// The opt-in directive `require options`. The C helper does not know the command
+    /// `require`, so it fails the main file on this line and denies every request: a
+    /// configuration that uses options can never be read more permissively by it.
+    public static func isRequireOptions(_ line: ArraySlice<UInt8>) -> Bool {
+        guard case .command(let command, let argument) = split(line) else { return false }
+        return command == [UInt8](ascii: "require") && argument == [UInt8](ascii: "options")
     }
 
     static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {

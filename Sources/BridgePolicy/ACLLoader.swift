@@ -25,15 +25,22 @@ public struct ACLLoader {
     /// The helper stops a file at its first bad line (as the C helper does); the lint tool
     /// goes on, to report every problem.
     public var stopAtFirstError: Bool
+    /// Resolves `user=`/`group=` names; by default /etc/passwd and /etc/group read
+    /// through `source` (so with the helper's trust checks).
+    public var accounts: any AccountDatabase
 
-    public init(source: any ACLFileSource, limits: ACLLimits = .standard, stopAtFirstError: Bool = true) {
+    public init(
+        source: any ACLFileSource, limits: ACLLimits = .standard, stopAtFirstError: Bool = true,
+        accounts: (any AccountDatabase)? = nil
+    ) {
         self.source = source
         self.limits = limits
         self.stopAtFirstError = stopAtFirstError
+        self.accounts = accounts ?? AccountFileDatabase(source: source)
     }
 
     public func load(_ path: [UInt8]) -> ACLLoadResult {
-        var walk = Walk(loader: self)
+        var walk = Walk(loader: self, mainFile: path)
         switch walk.source.read(path) {
         case .unavailable(let why), .refused(let why):
             walk.result.diagnostics.append(Diagnostic(.error, "\(path): \(why)", at: nil))
@@ -55,20 +62,30 @@ public struct ACLLoader {
     }
 }
 
-private enum FileOutcome { case complete, failed, fatal }
+/// How a file ended, from best to worst. `failed` is the C helper's parse failure (an
+/// include is then ignored); `fatal` fails the whole ACL, wherever it happens.
+private enum FileOutcome: Comparable { case complete, failed, fatal }
 
 /// One pass over the include tree.
 private struct Walk {
     let source: any ACLFileSource
     let limits: ACLLimits
     let stopAtFirstError: Bool
+    let accounts: any AccountDatabase
+    let mainFile: [UInt8]
     var result = ACLLoadResult()
     var stack: [FileIdentity] = []
+    /// Set by `require options` at the top of the main file; then applies to every file.
+    var optionsEnabled = false
+    /// A rule or include has been read: too late for `require options`.
+    var sawStatement = false
 
-    init(loader: ACLLoader) {
+    init(loader: ACLLoader, mainFile: [UInt8]) {
         source = loader.source
         limits = loader.limits
         stopAtFirstError = loader.stopAtFirstError
+        accounts = loader.accounts
+        self.mainFile = mainFile
     }
 
     mutating func parse(_ path: [UInt8], _ contents: [UInt8], _ identity: FileIdentity, depth: Int) -> FileOutcome {
@@ -78,27 +95,63 @@ private struct Walk {
         var outcome = FileOutcome.complete
         for (index, line) in ACLGrammar.lines(of: contents).enumerated() {
             let here = SourceLocation(file: path, line: index + 1)
-            switch ACLGrammar.parse(line) {
-            case .blank:
+            func report(_ diagnostic: Diagnostic, _ severity: FileOutcome) -> Bool {
+                result.diagnostics.append(diagnostic)
+                outcome = max(outcome, severity)
+                return stopAtFirstError
+            }
+            if ACLGrammar.isRequireOptions(line) {
+                if depth == 0 && !optionsEnabled && !sawStatement {
+                    optionsEnabled = true
+                    continue
+                }
+                let misplaced: ACLOptionProblem = optionsEnabled && depth == 0 ? .repeatedDirective : .misplacedDirective(mainFile: mainFile)
+                if report(Diagnostic(.error, misplaced.message, at: here), .fatal) { return .fatal }
                 continue
-            case .allow(let target):
-                result.rules.append(ACLRule(action: .allow, target: target, location: here))
-            case .deny(let target):
-                result.rules.append(ACLRule(action: .deny, target: target, location: here))
-            case .include(let target):
+            }
+            switch optionsEnabled ? ACLOptionsGrammar.parse(line) : .plain(ACLGrammar.parse(line)) {
+            case .plain(.blank):
+                continue
+            case .plain(.allow(let target)):
+                addRule(.allow, target, at: here)
+            case .plain(.deny(let target)):
+                addRule(.deny, target, at: here)
+            case .plain(.include(let target)):
+                sawStatement = true
                 // Lint goes on past a fatal include, to report the rest; the load still fails.
                 if include(target, at: here, depth: depth + 1) == .fatal {
                     if stopAtFirstError { return .fatal }
                     outcome = .fatal
                 }
-            case .invalid(let problem):
-                result.diagnostics.append(
-                    Diagnostic(.error, problem.message, at: here, isCHelperMessage: problem.isCHelperMessage))
-                if outcome != .fatal { outcome = .failed }
-                if stopAtFirstError { return .failed }
+            case .plain(.invalid(let problem)):
+                let diagnostic = Diagnostic(.error, problem.message, at: here, isCHelperMessage: problem.isCHelperMessage)
+                if report(diagnostic, .failed) { return .failed }
+            case .rule(let action, let target, let specs):
+                switch RuleOptions.resolving(specs, with: accounts) {
+                case .success(let options): addRule(action, target, options: options, at: here)
+                case .failure(let failure):
+                    if report(Diagnostic(.error, failure.message, at: here), .fatal) { return .fatal }
+                }
+            case .invalid(let failure):
+                if report(Diagnostic(.error, failure.message, at: here), .fatal) { return .fatal }
             }
         }
         return outcome
+    }
+
+    mutating func addRule(
+        _ action: ACLRule.Action, _ target: ACLRule.Target, options: RuleOptions = RuleOptions(), at here: SourceLocation
+    ) {
+        sawStatement = true
+        result.rules.append(ACLRule(action: action, target: target, location: here, options: options))
+        // Without `require options`, `allow br0 user=bob` names the bridge "br0 user=bob",
+        // as in the C helper. Say so: the lint tool shows warnings, the helper does not.
+        if !optionsEnabled, case .bridge(let name) = target, name.contains(where: { $0 == UInt8(ascii: " ") || $0 == 0x09 }) {
+            result.diagnostics.append(Diagnostic(
+                .warning,
+                "the bridge name `\(name)' contains white space, so this rule never matches; rule options need `require options' at the top of \(mainFile)",
+                at: here))
+        }
     }
 
     /// An include that cannot be opened, or that fails to parse, is ignored (the rules it

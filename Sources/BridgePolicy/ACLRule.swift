@@ -20,11 +20,14 @@ public struct ACLRule: Equatable, Hashable, Sendable {
     public var action: Action
     public var target: Target
     public var location: SourceLocation
+    /// Empty unless the main file says `require options`.
+    public var options: RuleOptions
 
-    public init(action: Action, target: Target, location: SourceLocation) {
+    public init(action: Action, target: Target, location: SourceLocation, options: RuleOptions = RuleOptions()) {
         self.action = action
         self.target = target
         self.location = location
+        self.options = options
     }
 
     /// Names are compared byte for byte, like the C helper's strcmp: never by Unicode

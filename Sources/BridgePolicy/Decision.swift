@@ -1,5 +1,7 @@
 /// The C helper's decision: allowed if any `allow` rule matches, denied if any `deny`
 /// rule matches. Deny wins; with no matching rule, the answer is deny.
+/// With `require options`, a rule also has to apply to the caller (`user=`, `group=`),
+/// and the first matching allow rule gives the port settings (`vlan=`, `isolated`).
 public enum Decision: Equatable, Sendable {
     case allowed(by: ACLRule)
     /// The deny rule that matched, or nil when no allow rule matched (default deny).
@@ -12,6 +14,12 @@ public enum Decision: Equatable, Sendable {
         return false
     }
 
+    /// How to set up the port: those of the first matching allow rule; none when denied.
+    public var portSettings: RuleOptions {
+        guard case .allowed(let rule) = self else { return RuleOptions() }
+        return RuleOptions(vlan: rule.options.vlan, isolated: rule.options.isolated)
+    }
+
     /// "allowed by FILE:LINE", "denied by FILE:LINE", "denied: no rule allows it".
     public var reason: Message {
         switch self {
@@ -22,12 +30,25 @@ public enum Decision: Equatable, Sendable {
     }
 }
 
+/// The decision for a known caller: the helper's.
+public func decide(bridge: [UInt8], caller: CallerIdentity, rules: [ACLRule]) -> Decision {
+    decide(bridge: bridge, rules: rules) { $0.options.applies(to: caller) }
+}
+
+/// The decision for a caller we know nothing about (kept for callers written before rule
+/// options). Without `user=`/`group=` in the rules this is the C helper's decision. A rule
+/// about some callers is read against us: its allow never applies (nobody showed it is
+/// theirs) and its deny always does (nobody showed it is not), so an unknown caller gets
+/// no more than the least privileged caller could.
 public func decide(bridge: [UInt8], rules: [ACLRule]) -> Decision {
-    if let deny = rules.first(where: { $0.action == .deny && $0.matches(bridge: bridge) }) {
-        return .denied(by: deny)
+    decide(bridge: bridge, rules: rules) { !$0.options.hasCallerCondition || $0.action == .deny }
+}
+
+func decide(bridge: [UInt8], rules: [ACLRule], appliesToCaller: (ACLRule) -> Bool) -> Decision {
+    func matching(_ action: ACLRule.Action) -> ACLRule? {
+        rules.first { $0.action == action && $0.matches(bridge: bridge) && appliesToCaller($0) }
     }
-    if let allow = rules.first(where: { $0.action == .allow && $0.matches(bridge: bridge) }) {
-        return .allowed(by: allow)
-    }
+    if let deny = matching(.deny) { return .denied(by: deny) }
+    if let allow = matching(.allow) { return .allowed(by: allow) }
     return .denied(by: nil)
 }

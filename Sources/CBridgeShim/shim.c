@@ -37,6 +37,31 @@ const int sbh_PR_CAP_AMBIENT = PR_CAP_AMBIENT;
 const int sbh_PR_CAP_AMBIENT_IS_SET = PR_CAP_AMBIENT_IS_SET;
 const int sbh_PR_CAP_AMBIENT_CLEAR_ALL = PR_CAP_AMBIENT_CLEAR_ALL;
 
+const int sbh_NETLINK_ROUTE = NETLINK_ROUTE;
+const uint16_t sbh_RTM_NEWLINK = RTM_NEWLINK;
+const uint16_t sbh_RTM_GETLINK = RTM_GETLINK;
+const uint16_t sbh_RTM_SETLINK = RTM_SETLINK;
+const uint16_t sbh_RTM_DELLINK = RTM_DELLINK;
+const uint16_t sbh_NLMSG_ERROR = NLMSG_ERROR;
+const uint16_t sbh_NLMSG_DONE = NLMSG_DONE;
+const uint16_t sbh_NLM_F_REQUEST = NLM_F_REQUEST;
+const uint16_t sbh_NLM_F_ACK = NLM_F_ACK;
+const uint16_t sbh_NLA_F_NESTED = NLA_F_NESTED;
+const uint16_t sbh_NLA_TYPE_MASK = NLA_TYPE_MASK;
+const uint16_t sbh_IFLA_LINKINFO = IFLA_LINKINFO;
+const uint16_t sbh_IFLA_INFO_KIND = IFLA_INFO_KIND;
+const uint16_t sbh_IFLA_INFO_DATA = IFLA_INFO_DATA;
+const uint16_t sbh_IFLA_BR_VLAN_FILTERING = IFLA_BR_VLAN_FILTERING;
+const uint16_t sbh_IFLA_BR_VLAN_DEFAULT_PVID = IFLA_BR_VLAN_DEFAULT_PVID;
+const uint16_t sbh_IFLA_AF_SPEC = IFLA_AF_SPEC;
+const uint16_t sbh_IFLA_PROTINFO = IFLA_PROTINFO;
+const uint16_t sbh_IFLA_BRPORT_ISOLATED = IFLA_BRPORT_ISOLATED;
+const uint16_t sbh_IFLA_BRIDGE_VLAN_INFO = IFLA_BRIDGE_VLAN_INFO;
+const uint16_t sbh_BRIDGE_VLAN_INFO_PVID = BRIDGE_VLAN_INFO_PVID;
+const uint16_t sbh_BRIDGE_VLAN_INFO_UNTAGGED = BRIDGE_VLAN_INFO_UNTAGGED;
+const int sbh_NLMSG_ALIGNTO = NLMSG_ALIGNTO;
+const int sbh_NLA_ALIGNTO = NLA_ALIGNTO;
+
 int sbh_ioctl(int fd, unsigned long request, void *argument) { return ioctl(fd, request, argument); }
 int sbh_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5) {
     return prctl(option, a2, a3, a4, a5);

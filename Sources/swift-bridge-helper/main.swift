@@ -44,7 +44,9 @@ for diagnostic in acl.diagnostics where diagnostic.severity == .error {
 guard acl.succeeded else {
     fail(HelperFailure(ACLLoadResult.failureMessage(for: aclPath)), audit: audit, outcome: "denied: the acl file failed to parse")
 }
-let decision = decide(bridge: request.bridge, rules: acl.rules)
+let caller: CallerIdentity
+do { caller = try CallerIdentity.current() } catch { fail(error, audit: audit) }
+let decision = decide(bridge: request.bridge, caller: caller, rules: acl.rules)
 guard decision.isAllowed else { fail(HelperFailure(Decision.deniedMessage), audit: audit, outcome: decision.reason) }
 
 // 4. The privileged acts, in the C helper's order, after checking what they act on.
@@ -52,13 +54,15 @@ do {
     try CallerSocket.validate(request.socketFD)
     let bridge = BridgeAttachment(control: try ControlSocket.open(), bridge: request.bridge)
     let mtu = try bridge.bridgeMTU()
+    var port = try PortSetup.prepare(for: decision, bridge: bridge)  // rule options: vlan=, isolated
     let tap = try TapDevice.create(vnetHeader: request.useVnet)
     try bridge.setMTU(mtu, of: tap.name)
     try bridge.setHighMAC(of: tap.name)
     try bridge.addToBridge(tap.name)
+    try port?.apply(to: tap.name)
     try bridge.bringUp(tap.name)
     try CallerSocket.send(tap.fd, over: request.socketFD)
-    audit.record("\(decision.reason) tap=\(tap.name)", failed: false)
+    audit.record("\(decision.reason) tap=\(tap.name)\(port.map { " \($0.message)" } ?? "")", failed: false)
 } catch {
     fail(error, audit: audit, outcome: "\(decision.reason), failed: \(error.message)")
 }

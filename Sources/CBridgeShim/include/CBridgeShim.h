@@ -11,6 +11,11 @@
 #include <net/if.h>
 #include <linux/ethtool.h>
 #include <sys/xattr.h>
+#include <netinet/in.h>  // before the linux/ headers below, so that linux/in6.h defers to it
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/if_link.h>
+#include <linux/if_bridge.h>
 
 // ioctl request numbers and flags (macros built from _IOR/_IOW, invisible to Swift).
 extern const unsigned long sbh_TUNSETIFF;
@@ -41,6 +46,33 @@ extern const int sbh_PR_CAPBSET_READ;
 extern const int sbh_PR_CAP_AMBIENT;
 extern const int sbh_PR_CAP_AMBIENT_IS_SET;
 extern const int sbh_PR_CAP_AMBIENT_CLEAR_ALL;
+
+// rtnetlink (bridge VLANs and port isolation): message types, flags and attribute numbers.
+// The structs (nlmsghdr, nlmsgerr, ifinfomsg, nlattr, bridge_vlan_info) come from the headers.
+extern const int sbh_NETLINK_ROUTE;
+extern const uint16_t sbh_RTM_NEWLINK;
+extern const uint16_t sbh_RTM_GETLINK;
+extern const uint16_t sbh_RTM_SETLINK;
+extern const uint16_t sbh_RTM_DELLINK;
+extern const uint16_t sbh_NLMSG_ERROR;
+extern const uint16_t sbh_NLMSG_DONE;
+extern const uint16_t sbh_NLM_F_REQUEST;
+extern const uint16_t sbh_NLM_F_ACK;
+extern const uint16_t sbh_NLA_F_NESTED;
+extern const uint16_t sbh_NLA_TYPE_MASK;
+extern const uint16_t sbh_IFLA_LINKINFO;
+extern const uint16_t sbh_IFLA_INFO_KIND;
+extern const uint16_t sbh_IFLA_INFO_DATA;
+extern const uint16_t sbh_IFLA_BR_VLAN_FILTERING;
+extern const uint16_t sbh_IFLA_BR_VLAN_DEFAULT_PVID;
+extern const uint16_t sbh_IFLA_AF_SPEC;
+extern const uint16_t sbh_IFLA_PROTINFO;
+extern const uint16_t sbh_IFLA_BRPORT_ISOLATED;
+extern const uint16_t sbh_IFLA_BRIDGE_VLAN_INFO;
+extern const uint16_t sbh_BRIDGE_VLAN_INFO_PVID;
+extern const uint16_t sbh_BRIDGE_VLAN_INFO_UNTAGGED;
+extern const int sbh_NLMSG_ALIGNTO;
+extern const int sbh_NLA_ALIGNTO;
 
 // Variadic C functions, called with exactly one argument shape each.
 int sbh_ioctl(int fd, unsigned long request, void *argument);

@@ -1,0 +1,97 @@
+/// Resolves the user and group names of `user=` and `group=` options.
+///
+/// The helper is a static setuid binary: it must not load NSS modules (getpwnam would
+/// dlopen whatever /etc/nsswitch.conf names, as root). So names come from /etc/passwd and
+/// /etc/group alone; users and groups known only to LDAP, sssd and the like must be given
+/// by number.
+public protocol AccountDatabase {
+    func userID(named name: [UInt8]) -> AccountLookup
+    func groupID(named name: [UInt8]) -> AccountLookup
+}
+
+public enum AccountLookup: Equatable, Sendable {
+    case found(UInt32)
+    case unknown
+    /// The database itself could not be read or trusted.
+    case unavailable(Message)
+}
+
+/// /etc/passwd and /etc/group, read through an ACL file source: in the helper that is
+/// TrustedFileSource, so they must be root's and not writable by others, like the ACL.
+public struct AccountFileDatabase: AccountDatabase {
+    public var source: any ACLFileSource
+    public var passwdPath: [UInt8]
+    public var groupPath: [UInt8]
+
+    public init(
+        source: any ACLFileSource, passwdPath: [UInt8] = Array("/etc/passwd".utf8),
+        groupPath: [UInt8] = Array("/etc/group".utf8)
+    ) {
+        self.source = source
+        self.passwdPath = passwdPath
+        self.groupPath = groupPath
+    }
+
+    public func userID(named name: [UInt8]) -> AccountLookup { lookup(name, in: passwdPath) }
+    public func groupID(named name: [UInt8]) -> AccountLookup { lookup(name, in: groupPath) }
+
+    /// Both files are `name:password:id:...` lines; the first line with the name wins,
+    /// as for getpwnam. NIS compat lines (`+`, `-`) and malformed lines match nothing.
+    func lookup(_ name: [UInt8], in path: [UInt8]) -> AccountLookup {
+        let contents: [UInt8]
+        switch source.read(path) {
+        case .contents(let bytes, _): contents = bytes
+        case .unavailable(let why), .refused(let why), .untrusted(_, _, let why): return .unavailable("\(path): \(why)")
+        }
+        for line in ACLGrammar.lines(of: contents) {
+            let fields = line.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
+            guard fields.count >= 3, fields[0].elementsEqual(name) else { continue }
+            guard let id = AccountID.parse(Array(fields[2])) else { continue }
+            return .found(id)
+        }
+        return .unknown
+    }
+}
+
+/// A numeric uid or gid: decimal, below (uid_t)-1, which means "no id" to the kernel.
+enum AccountID {
+    static func parse(_ text: [UInt8]) -> UInt32? {
+        guard let value = ACLOptionsGrammar.decimal(text, atMost: 10), value < UInt64(UInt32.max) else { return nil }
+        return UInt32(value)
+    }
+}
+
+extension RuleOptions {
+    /// The options of one rule, names resolved: numbers are taken as ids without a lookup.
+    public static func resolving(_ specs: [ACLOptionSpec], with accounts: any AccountDatabase)
+        -> Result<RuleOptions, ACLOptionProblem>
+    {
+        do {
+            var options = RuleOptions()
+            for spec in specs {
+                switch spec {
+                case .users(let names): options.users = try ids(names, accounts.userID(named:), unknown: ACLOptionProblem.unknownUser)
+                case .groups(let names): options.groups = try ids(names, accounts.groupID(named:), unknown: ACLOptionProblem.unknownGroup)
+                case .vlan(let id): options.vlan = id
+                case .isolated: options.isolated = true
+                }
+            }
+            return .success(options)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func ids(
+        _ names: [[UInt8]], _ lookup: ([UInt8]) -> AccountLookup, unknown: ([UInt8]) -> ACLOptionProblem
+    ) throws(ACLOptionProblem) -> [UInt32] {
+        try names.map { (name) throws(ACLOptionProblem) -> UInt32 in
+            if let id = AccountID.parse(name) { return id }
+            switch lookup(name) {
+            case .found(let id): return id
+            case .unknown: throw unknown(name)
+            case .unavailable(let why): throw .accountsUnavailable(why)
+            }
+        }
+    }
+}

@@ -1,0 +1,143 @@
+import BridgePolicy
+import CBridgeShim
+@preconcurrency import Glibc
+
+/// A NETLINK_ROUTE socket in the caller's network namespace, for the bridge settings that
+/// have no ioctl: a bridge's VLAN filtering, a port's VLANs, port isolation.
+/// Every request asks for an acknowledgement (NLM_F_ACK) and its error code is checked.
+struct RouteNetlink {
+    let fd: Int32
+    private var sequence: UInt32 = 0
+
+    static func open() -> Result<RouteNetlink, Errno> {
+        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), sbh_NETLINK_ROUTE)
+        return fd >= 0 ? .success(RouteNetlink(fd: fd)) : .failure(Errno(errno))
+    }
+
+    private init(fd: Int32) { self.fd = fd }
+
+    /// Sends one request about interface `index` and returns the payloads of the messages
+    /// answering it, or the errno of the kernel's acknowledgement.
+    mutating func request(
+        _ type: UInt16, family: Int32, index: Int32, attributes: [UInt8] = []
+    ) -> Result<[ArraySlice<UInt8>], Errno> {
+        sequence &+= 1
+        var header = ifinfomsg()
+        header.ifi_family = UInt8(family)
+        header.ifi_index = index
+        let body = Self.bytes(of: header).padded() + attributes
+        var message = nlmsghdr()
+        message.nlmsg_len = UInt32(MemoryLayout<nlmsghdr>.size + body.count)
+        message.nlmsg_type = type
+        message.nlmsg_flags = sbh_NLM_F_REQUEST | sbh_NLM_F_ACK
+        message.nlmsg_seq = sequence
+        if let error = send(Self.bytes(of: message) + body) { return .failure(error) }
+        return receiveUntilAcknowledged()
+    }
+
+    private func send(_ bytes: [UInt8]) -> Errno? {
+        var kernel = sockaddr_nl()
+        kernel.nl_family = sa_family_t(AF_NETLINK)
+        let sent = bytes.withUnsafeBytes { buffer in
+            withUnsafePointer(to: &kernel) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                    retryingEINTR {
+                        sendto(fd, buffer.baseAddress, buffer.count, 0, address, socklen_t(MemoryLayout<sockaddr_nl>.size))
+                    }
+                }
+            }
+        }
+        if sent < 0 { return Errno(errno) }
+        return sent == bytes.count ? nil : Errno(EIO)
+    }
+
+    /// Reads until the acknowledgement of our request: answers from anyone but the kernel,
+    /// or to another request, are ignored; truncated or malformed messages are EIO.
+    private func receiveUntilAcknowledged() -> Result<[ArraySlice<UInt8>], Errno> {
+        var payloads: [ArraySlice<UInt8>] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            var sender = sockaddr_nl()
+            var senderLength = socklen_t(MemoryLayout<sockaddr_nl>.size)
+            let count = buffer.withUnsafeMutableBytes { bytes in
+                withUnsafeMutablePointer(to: &sender) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                        retryingEINTR { recvfrom(fd, bytes.baseAddress, bytes.count, Int32(MSG_TRUNC), address, &senderLength) }
+                    }
+                }
+            }
+            if count < 0 { return .failure(Errno(errno)) }
+            if count > buffer.count { return .failure(Errno(EMSGSIZE)) }
+            if sender.nl_pid != 0 { continue }
+            var rest = buffer[..<count]
+            while !rest.isEmpty {
+                guard let (header, payload) = Self.message(in: rest) else { return .failure(Errno(EIO)) }
+                rest = rest.dropFirst(min(rest.count, Self.aligned(Int(header.nlmsg_len), to: sbh_NLMSG_ALIGNTO)))
+                guard header.nlmsg_seq == sequence else { continue }
+                if header.nlmsg_type == sbh_NLMSG_ERROR {
+                    guard payload.count >= MemoryLayout<Int32>.size else { return .failure(Errno(EIO)) }
+                    let code = payload.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
+                    return code == 0 ? .success(payloads) : .failure(Errno(-code))
+                }
+                payloads.append(payload)
+            }
+        }
+    }
+
+    /// The header and payload of the first message in `bytes`, nil if it does not fit.
+    private static func message(in bytes: ArraySlice<UInt8>) -> (nlmsghdr, ArraySlice<UInt8>)? {
+        let headerSize = MemoryLayout<nlmsghdr>.size
+        guard bytes.count >= headerSize else { return nil }
+        let header = bytes.withUnsafeBytes { $0.loadUnaligned(as: nlmsghdr.self) }
+        let length = Int(header.nlmsg_len)
+        guard length >= headerSize, length <= bytes.count else { return nil }
+        return (header, bytes[(bytes.startIndex + headerSize)..<(bytes.startIndex + length)])
+    }
+
+    func close() { _ = Glibc.close(fd) }
+
+    static func bytes<T>(of value: T) -> [UInt8] {
+        withUnsafeBytes(of: value) { Array($0) }
+    }
+
+    static func aligned(_ length: Int, to alignment: Int32) -> Int {
+        let alignment = Int(alignment)
+        return (length + alignment - 1) & ~(alignment - 1)
+    }
+}
+
+/// Netlink attributes (`struct nlattr`, type-length-value, 4-byte aligned).
+enum NetlinkAttribute {
+    static func make(_ type: UInt16, _ payload: [UInt8]) -> [UInt8] {
+        var header = nlattr()
+        header.nla_len = UInt16(MemoryLayout<nlattr>.size + payload.count)
+        header.nla_type = type
+        return (RouteNetlink.bytes(of: header) + payload).padded()
+    }
+
+    static func nested(_ type: UInt16, _ children: [UInt8]) -> [UInt8] {
+        make(type | sbh_NLA_F_NESTED, children)
+    }
+
+    /// The attributes in `bytes`, by type (flags masked off); nil if one overruns.
+    static func parse(_ bytes: ArraySlice<UInt8>) -> [UInt16: ArraySlice<UInt8>]? {
+        var attributes: [UInt16: ArraySlice<UInt8>] = [:]
+        var rest = bytes
+        let headerSize = MemoryLayout<nlattr>.size
+        while rest.count >= headerSize {
+            let header = rest.withUnsafeBytes { $0.loadUnaligned(as: nlattr.self) }
+            let length = Int(header.nla_len)
+            guard length >= headerSize, length <= rest.count else { return nil }
+            attributes[header.nla_type & sbh_NLA_TYPE_MASK] = rest[(rest.startIndex + headerSize)..<(rest.startIndex + length)]
+            rest = rest.dropFirst(min(rest.count, RouteNetlink.aligned(length, to: sbh_NLA_ALIGNTO)))
+        }
+        return attributes
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Zero bytes up to the next multiple of 4, netlink's alignment.
+    func padded() -> [UInt8] {
+        self + [UInt8](repeating: 0, count: RouteNetlink.aligned(count, to: sbh_NLMSG_ALIGNTO) - count)
+    }
+}
