@@ -38,11 +38,14 @@ let audit = AuditLog(uid: Privileges.realUserID(), bridge: request.bridge)
 
 // 3. The ACL, read as the caller, and the decision.
 let acl = ACLLoader(source: TrustedFileSource()).load(aclPath)
-for diagnostic in acl.diagnostics where diagnostic.severity == .error {
-    StandardStreams.printError(diagnostic.rendered)
-}
+// Line errors come first, as the C helper prints them; why the file itself could not be
+// read is a hint after its closing line.
+let errors = acl.diagnostics.filter { $0.severity == .error }
+for diagnostic in errors where diagnostic.location != nil { StandardStreams.printError(diagnostic.rendered) }
 guard acl.succeeded else {
-    fail(HelperFailure(ACLLoadResult.failureMessage(for: aclPath)), audit: audit, outcome: "denied: the acl file failed to parse")
+    let reasons = errors.filter { $0.location == nil }.map(\.rendered)
+    fail(HelperFailure(ACLLoadResult.failureMessage(for: aclPath), hints: reasons),
+         audit: audit, outcome: "denied: the acl file failed to parse")
 }
 let caller: CallerIdentity
 do { caller = try CallerIdentity.current() } catch { fail(error, audit: audit) }
