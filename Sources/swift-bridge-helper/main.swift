@@ -14,59 +14,65 @@ func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = 
     exit(1)
 }
 
-// 1. A sane process: fds 0-2 open, argv present, privileges narrowed and verified.
-guard StandardStreams.ensureOpen() else { exit(1) }
-guard sbh_environment_was_cleared() == 1 else { exit(1) }  // the SWIFT_* variables are gone
-// The runtime finds argv through /proc/self/maps: argc reads 0 for an empty argv, and also
-// when no fd is free to open it (RLIMIT_NOFILE).
-guard CommandLine.argc > 0 else {
-    fail(HelperFailure("cannot read the command line (argc is 0)",
-                       hints: ["started with an empty argument list, or with no free file descriptor (RLIMIT_NOFILE)"]))
-}
-Privileges.recordCallerState()
-let privilege: PrivilegeSource
-do { privilege = try Privileges.narrow() } catch { fail(error) }
+/// The whole protocol. A function rather than top-level code: closures in top-level code
+/// are isolated to the main actor, and Swift 6 then links the concurrency runtime and
+/// libdispatch (with its start-up work) into the helper to check that isolation.
+func runHelper() -> Never {
+    // 1. A sane process: fds 0-2 open, argv present, privileges narrowed and verified.
+    guard StandardStreams.ensureOpen() else { exit(1) }
+    guard sbh_environment_was_cleared() == 1 else { exit(1) }  // the SWIFT_* variables are gone
+    // argv as the kernel gave it, recorded by the start-up constructor (not CommandLine,
+    // which needs a free fd to find it).
+    guard sbh_startup_argc() > 0 else {
+        fail(HelperFailure("swift-bridge-helper: refusing to run with an empty argument list (argc is 0)"))
+    }
+    Privileges.recordCallerState()
+    let privilege: PrivilegeSource
+    do { privilege = try Privileges.narrow() } catch { fail(error) }
 
-// 2. The request.
-let request: HelperRequest
-switch parseArguments(rawArguments()) {
-case .success(let parsed): request = parsed
-case .failure(let problem): fail(HelperFailure(problem.message))
-}
-if privilege == .none { fail(Privileges.missingPrivilege()) }
-let audit = AuditLog(uid: Privileges.realUserID(), bridge: request.bridge)
+    // 2. The request.
+    let request: HelperRequest
+    switch parseArguments(rawArguments(count: sbh_startup_argc(), values: sbh_startup_argv())) {
+    case .success(let parsed): request = parsed
+    case .failure(let problem): fail(HelperFailure(problem.message))
+    }
+    if privilege == .none { fail(Privileges.missingPrivilege()) }
+    let audit = AuditLog(uid: Privileges.realUserID(), bridge: request.bridge)
 
-// 3. The ACL, read as the caller, and the decision.
-let acl = ACLLoader(source: TrustedFileSource()).load(aclPath)
-// Line errors come first, as the C helper prints them; why the file itself could not be
-// read is a hint after its closing line.
-let errors = acl.diagnostics.filter { $0.severity == .error }
-for diagnostic in errors where diagnostic.location != nil { StandardStreams.printError(diagnostic.rendered) }
-guard acl.succeeded else {
-    let reasons = errors.filter { $0.location == nil }.map(\.rendered)
-    fail(HelperFailure(ACLLoadResult.failureMessage(for: aclPath), hints: reasons),
-         audit: audit, outcome: "denied: the acl file failed to parse")
-}
-let caller: CallerIdentity
-do { caller = try CallerIdentity.current() } catch { fail(error, audit: audit) }
-let decision = decide(bridge: request.bridge, caller: caller, rules: acl.rules)
-guard decision.isAllowed else { fail(HelperFailure(Decision.deniedMessage), audit: audit, outcome: decision.reason) }
+    // 3. The ACL, read as the caller, and the decision.
+    let acl = ACLLoader(source: TrustedFileSource()).load(aclPath)
+    // Line errors come first, as the C helper prints them; why the file itself could not be
+    // read is a hint after its closing line.
+    let errors = acl.diagnostics.filter { $0.severity == .error }
+    for diagnostic in errors where diagnostic.location != nil { StandardStreams.printError(diagnostic.rendered) }
+    guard acl.succeeded else {
+        let reasons = errors.filter { $0.location == nil }.map(\.rendered)
+        fail(HelperFailure(ACLLoadResult.failureMessage(for: aclPath), hints: reasons),
+             audit: audit, outcome: "denied: the acl file failed to parse")
+    }
+    let caller: CallerIdentity
+    do { caller = try CallerIdentity.current() } catch { fail(error, audit: audit) }
+    let decision = decide(bridge: request.bridge, caller: caller, rules: acl.rules)
+    guard decision.isAllowed else { fail(HelperFailure(Decision.deniedMessage), audit: audit, outcome: decision.reason) }
 
-// 4. The privileged acts, in the C helper's order, after checking what they act on.
-do {
-    try CallerSocket.validate(request.socketFD)
-    let bridge = BridgeAttachment(control: try ControlSocket.open(), bridge: request.bridge)
-    let mtu = try bridge.bridgeMTU()
-    var port = try PortSetup.prepare(for: decision, bridge: bridge)  // rule options: vlan=, isolated
-    let tap = try TapDevice.create(vnetHeader: request.useVnet)
-    try bridge.setMTU(mtu, of: tap.name)
-    try bridge.setHighMAC(of: tap.name)
-    try bridge.addToBridge(tap.name)
-    try port?.apply(to: tap.name)
-    try bridge.bringUp(tap.name)
-    try CallerSocket.send(tap.fd, over: request.socketFD)
-    audit.record("\(decision.reason) tap=\(tap.name)\(port.map { " \($0.message)" } ?? "")", failed: false)
-} catch {
-    fail(error, audit: audit, outcome: "\(decision.reason), failed: \(error.message)")
+    // 4. The privileged acts, in the C helper's order, after checking what they act on.
+    do {
+        try CallerSocket.validate(request.socketFD)
+        let bridge = BridgeAttachment(control: try ControlSocket.open(), bridge: request.bridge)
+        let mtu = try bridge.bridgeMTU()
+        var port = try PortSetup.prepare(for: decision, bridge: bridge)  // rule options: vlan=, isolated
+        let tap = try TapDevice.create(vnetHeader: request.useVnet)
+        try bridge.setMTU(mtu, of: tap.name)
+        try bridge.setHighMAC(of: tap.name)
+        try bridge.addToBridge(tap.name)
+        try port?.apply(to: tap.name)
+        try bridge.bringUp(tap.name)
+        try CallerSocket.send(tap.fd, over: request.socketFD)
+        audit.record("\(decision.reason) tap=\(tap.name)\(port.map { " \($0.message)" } ?? "")", failed: false)
+    } catch {
+        fail(error, audit: audit, outcome: "\(decision.reason), failed: \(error.message)")
+    }
+    exit(0)
 }
-exit(0)
+
+runHelper()

@@ -5,4 +5,10 @@
 /// 1 once the constructor has emptied the environment (main checks it: proof it ran).
 int sbh_environment_was_cleared(void);
 
+/// argc and argv as the kernel gave them, recorded by the same constructor. The Swift
+/// runtime's CommandLine finds argv by reading /proc/self/maps, which costs system calls
+/// and fails when the caller left no free file descriptor (RLIMIT_NOFILE).
+int sbh_startup_argc(void);
+char *const *sbh_startup_argv(void);
+
 #endif
