@@ -124,6 +124,19 @@ private func request(vnet: Bool, _ bridge: String, fd: Int32) -> HelperRequest {
         #expect(problem.message.bytes == bytes(message))
     }
 
+    /// Found by trying every byte against the kernel (`ip link add name xBy type bridge`):
+    /// besides the above it refuses 0xA0 (its isspace() is Latin-1's) and `%' (a template).
+    @Test(arguments: [
+        ([0x62, 0x72, 0xC3, 0xA0] as [UInt8], "it contains byte 0xA0, which the kernel counts as white space"),  // "brà"
+        ([0x62, 0x72, 0xA0], "it contains byte 0xA0, which the kernel counts as white space"),
+        (Array("br%d".utf8), "it contains `%'"),
+        (Array("x%y".utf8), "it contains `%'"),
+    ])
+    func refusesBytesOnlyTheKernelKnowsAreInvalid(name: [UInt8], reason: String) {
+        let result = parseArguments([bytes("--br=") + name, bytes("--fd=3")])
+        #expect(result == .failure(.invalidBridgeName(name, Message(stringLiteral: reason))))
+    }
+
     @Test func checksTheNameBeforeTheFDNumber() {
         let result = parse(["--br=a/b", "--fd=junk"])
         guard case .failure(.invalidBridgeName(let name, _)) = result else {

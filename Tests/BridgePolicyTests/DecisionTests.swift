@@ -34,6 +34,9 @@ private func decide(_ bridge: String, _ acl: String) -> Decision {
         ("br0", "deny all\nallow br0\n", "denied by /etc/qemu/bridge.conf:1"),
         ("br0", "allow br0\ndeny all\n", "denied by /etc/qemu/bridge.conf:2"),
         ("br0", "allow all\ndeny all\n", "denied by /etc/qemu/bridge.conf:2"),
+        // The first matching deny is the one reported.
+        ("br0", "deny br0\ndeny all\n", "denied by /etc/qemu/bridge.conf:1"),
+        ("br0", "allow br0\ndeny all\ndeny br0\n", "denied by /etc/qemu/bridge.conf:2"),
         // Names are compared exactly: case, prefixes, `all` spelled otherwise.
         ("br0", "allow BR0\n", "denied: no rule allows it"),
         ("br0", "allow br\n", "denied: no rule allows it"),
