@@ -23,13 +23,21 @@ struct InMemoryFileSystem: ACLFileSource {
     }
 
     /// A file that exists but cannot be opened by the caller (the per-user include pattern).
+    mutating func addUnavailable(_ path: [UInt8], because reason: Message = "Permission denied") {
+        entries[Self.normalised(path)] = .unavailable(reason)
+    }
+
     mutating func addUnavailable(_ path: String, because reason: Message = "Permission denied") {
-        entries[Self.normalised(Array(path.utf8))] = .unavailable(reason)
+        addUnavailable(Array(path.utf8), because: reason)
     }
 
     /// A file the helper must not trust (not root's, group-writable, a symlink...).
+    mutating func addRefused(_ path: [UInt8], because reason: Message = "it is owned by uid 1000, not root") {
+        entries[Self.normalised(path)] = .refused(reason)
+    }
+
     mutating func addRefused(_ path: String, because reason: Message = "it is owned by uid 1000, not root") {
-        entries[Self.normalised(Array(path.utf8))] = .refused(reason)
+        addRefused(Array(path.utf8), because: reason)
     }
 
     func read(_ path: [UInt8]) -> ACLFileRead {
