@@ -119,7 +119,7 @@ private struct Walk {
         case .refused(let why):
             return fatal("include `\(path)' refused: \(why)")
         case .contents(let contents, let identity):
-            if stack.contains(identity) { return fatal("include `\(path)' is a cycle: it includes itself") }
+            if stack.contains(identity) { return fatal("include `\(path)' is a cycle: that file is already being read") }
             let outcome = parse(path, contents, identity, depth: depth)
             if outcome == .failed {
                 result.diagnostics.append(
