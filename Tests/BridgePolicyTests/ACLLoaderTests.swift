@@ -204,12 +204,12 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
     @Test(arguments: [
         // A file that includes itself, by its own name or by another spelling.
         ([(mainPath, "allow br0\ninclude bridge.conf\n")],
-         "/etc/qemu/bridge.conf:2: include `/etc/qemu/bridge.conf' is a cycle: it includes itself"),
+         "/etc/qemu/bridge.conf:2: include `/etc/qemu/bridge.conf' is a cycle: that file is already being read"),
         ([(mainPath, "include ../qemu/./bridge.conf\n")],
-         "/etc/qemu/bridge.conf:1: include `/etc/qemu/../qemu/./bridge.conf' is a cycle: it includes itself"),
+         "/etc/qemu/bridge.conf:1: include `/etc/qemu/../qemu/./bridge.conf' is a cycle: that file is already being read"),
         // A -> B -> A: reported where the cycle closes.
         ([(mainPath, "include a.conf\n"), ("/etc/qemu/a.conf", "allow a0\ninclude b.conf\n"), ("/etc/qemu/b.conf", "include a.conf\n")],
-         "/etc/qemu/b.conf:1: include `/etc/qemu/a.conf' is a cycle: it includes itself"),
+         "/etc/qemu/b.conf:1: include `/etc/qemu/a.conf' is a cycle: that file is already being read"),
     ])
     func cyclesFailTheWholeACL(files: [(String, String)], message: String) {
         let result = load(files.map { (path: $0.0, contents: $0.1) })
