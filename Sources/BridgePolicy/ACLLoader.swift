@@ -184,7 +184,7 @@ private struct Walk {
             if !stopAtFirstError, !stack.contains(identity) { _ = parse(path, contents, identity, depth: depth) }
             return .fatal
         case .contents(let contents, let identity):
-            if stack.contains(identity) { return fatal("include `\(path)' is a cycle: it includes itself") }
+            if stack.contains(identity) { return fatal("include `\(path)' is a cycle: that file is already being read") }
             let outcome = parse(path, contents, identity, depth: depth)
             if outcome == .failed {
                 result.diagnostics.append(
