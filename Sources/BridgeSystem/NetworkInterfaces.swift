@@ -35,52 +35,50 @@ public struct ControlSocket {
         retryingEINTR { sbh_ioctl(fd, request, &ifr.raw) } == 0 ? nil : errno
     }
 
-    public func mtu(of name: [UInt8]) -> Result<Int32, Errno> {
+    /// A query ioctl on `name`, and the field of the answer wanted.
+    func query<Value>(_ request: UInt, _ name: [UInt8], _ field: (ifreq) -> Value) -> Result<Value, Errno> {
         var ifr = InterfaceRequest(name: name)
-        if let code = control(sbh_SIOCGIFMTU, &ifr) { return .failure(Errno(code)) }
-        return .success(ifr.raw.ifr_ifru.ifru_mtu)
+        if let code = control(request, &ifr) { return .failure(Errno(code)) }
+        return .success(field(ifr.raw))
+    }
+
+    /// A setting ioctl on `name`, with the field `fill` writes.
+    func update(_ request: UInt, _ name: [UInt8], _ fill: (inout ifreq) -> Void) -> Errno? {
+        var ifr = InterfaceRequest(name: name)
+        fill(&ifr.raw)
+        return control(request, &ifr).map(Errno.init)
+    }
+
+    public func mtu(of name: [UInt8]) -> Result<Int32, Errno> {
+        query(sbh_SIOCGIFMTU, name) { $0.ifr_ifru.ifru_mtu }
     }
 
     public func setMTU(_ mtu: Int32, of name: [UInt8]) -> Errno? {
-        var ifr = InterfaceRequest(name: name)
-        ifr.raw.ifr_ifru.ifru_mtu = mtu
-        return control(sbh_SIOCSIFMTU, &ifr).map(Errno.init)
+        update(sbh_SIOCSIFMTU, name) { $0.ifr_ifru.ifru_mtu = mtu }
     }
 
     public func hardwareAddress(of name: [UInt8]) -> Result<sockaddr, Errno> {
-        var ifr = InterfaceRequest(name: name)
-        if let code = control(sbh_SIOCGIFHWADDR, &ifr) { return .failure(Errno(code)) }
-        return .success(ifr.raw.ifr_ifru.ifru_hwaddr)
+        query(sbh_SIOCGIFHWADDR, name) { $0.ifr_ifru.ifru_hwaddr }
     }
 
     public func setHardwareAddress(_ address: sockaddr, of name: [UInt8]) -> Errno? {
-        var ifr = InterfaceRequest(name: name)
-        ifr.raw.ifr_ifru.ifru_hwaddr = address
-        return control(sbh_SIOCSIFHWADDR, &ifr).map(Errno.init)
+        update(sbh_SIOCSIFHWADDR, name) { $0.ifr_ifru.ifru_hwaddr = address }
     }
 
     public func index(of name: [UInt8]) -> Result<Int32, Errno> {
-        var ifr = InterfaceRequest(name: name)
-        if let code = control(sbh_SIOCGIFINDEX, &ifr) { return .failure(Errno(code)) }
-        return .success(ifr.raw.ifr_ifru.ifru_ivalue)
+        query(sbh_SIOCGIFINDEX, name) { $0.ifr_ifru.ifru_ivalue }
     }
 
     public func flags(of name: [UInt8]) -> Result<Int16, Errno> {
-        var ifr = InterfaceRequest(name: name)
-        if let code = control(sbh_SIOCGIFFLAGS, &ifr) { return .failure(Errno(code)) }
-        return .success(ifr.raw.ifr_ifru.ifru_flags)
+        query(sbh_SIOCGIFFLAGS, name) { $0.ifr_ifru.ifru_flags }
     }
 
     public func setFlags(_ flags: Int16, of name: [UInt8]) -> Errno? {
-        var ifr = InterfaceRequest(name: name)
-        ifr.raw.ifr_ifru.ifru_flags = flags
-        return control(sbh_SIOCSIFFLAGS, &ifr).map(Errno.init)
+        update(sbh_SIOCSIFFLAGS, name) { $0.ifr_ifru.ifru_flags = flags }
     }
 
     public func addInterface(index: Int32, toBridge bridge: [UInt8]) -> Errno? {
-        var ifr = InterfaceRequest(name: bridge)
-        ifr.raw.ifr_ifru.ifru_ivalue = index
-        return control(sbh_SIOCBRADDIF, &ifr).map(Errno.init)
+        update(sbh_SIOCBRADDIF, bridge) { $0.ifr_ifru.ifru_ivalue = index }
     }
 
     /// The kernel driver behind an interface (`bridge` for a bridge), asked through
@@ -103,4 +101,21 @@ public struct Errno: Error, Equatable, Sendable {
     public var code: Int32
     public init(_ code: Int32) { self.code = code }
     public var text: Message { errorText(code) }
+}
+
+extension Result where Failure == Errno {
+    /// The value, or the helper's failure: the contract's message for this act, made from the errno.
+    func orFail(_ failure: (Errno) -> HelperFailure) throws(HelperFailure) -> Success {
+        switch self {
+        case .success(let value): return value
+        case .failure(let error): throw failure(error)
+        }
+    }
+}
+
+extension Optional where Wrapped == Errno {
+    /// Nothing, or the helper's failure made from the errno.
+    func orFail(_ failure: (Errno) -> HelperFailure) throws(HelperFailure) {
+        if let error = self { throw failure(error) }
+    }
 }
