@@ -300,10 +300,11 @@ case_name_with_newline() { conf 'allow all'; hostile -- --use-vnet --fd=@FD $'--
 case_name_dot_dot() { conf 'allow all'; hostile -- --use-vnet --fd=@FD --br=..; expect_refused "invalid bridge name"; }
 case_name_with_colon() { conf 'allow all'; hostile -- --use-vnet --fd=@FD --br=br0:1; expect_refused "invalid bridge name"; }
 case_name_percent_00() {
-    # `%00' is three ordinary bytes, not a NUL: a valid name of a bridge that does not exist.
+    # `%00' is three ordinary bytes, not a NUL; but the kernel reads any name with `%' as a
+    # template (`tap%d'), so no interface can be called that: refused before anything else.
     conf 'allow all'
     hostile -- --use-vnet --fd=@FD --br=br0%00
-    expect_refused "failed to get mtu of bridge \`br0%00': No such device"
+    expect_refused "invalid bridge name \`br0%00': it contains \`%'"
 }
 case_name_utf8_bridge() {
     ip link add brü type bridge && ip link set brü up || fail "cannot create the bridge"
