@@ -52,5 +52,7 @@ let package = Package(
         .target(name: "CHostileCallerShim", path: "Tests/Tools/CHostileCallerShim"),
         .executableTarget(name: "hostile-caller", dependencies: ["CBridgeShim", "CHostileCallerShim", "SocketMessage"],
                           path: "Tests/Tools/hostile-caller"),
+        // Tests only: which ports of a bridge reach which, in frames (Tests/options/vlan-guest).
+        .executableTarget(name: "tap-frames", dependencies: ["CBridgeShim", "SocketMessage"], path: "Tests/Tools/tap-frames"),
     ]
 )
