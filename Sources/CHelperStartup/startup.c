@@ -15,10 +15,9 @@
 
 static int cleared = 0;
 static int startup_argc = 0;
-static char *const *startup_argv = NULL;
+static char **startup_argv = NULL;
 
-// The list is ended in place: clearenv() would leave environ NULL (the runtime walks it),
-// and another array would break CommandLine, which finds argv just below environ.
+// The list is ended in place: clearenv() would leave environ NULL (the runtime walks it).
 __attribute__((constructor(101))) static void sbh_clear_environment(int argc, char **argv, char **envp) {
     (void)envp;
     startup_argc = argv != NULL ? argc : 0;
@@ -30,3 +29,33 @@ __attribute__((constructor(101))) static void sbh_clear_environment(int argc, ch
 int sbh_environment_was_cleared(void) { return cleared; }
 int sbh_startup_argc(void) { return startup_argc; }
 char *const *sbh_startup_argv(void) { return startup_argv; }
+
+// The Swift runtime's CommandLine support (CommandLine.cpp in libswiftCore.a) consists of
+// exactly these two functions plus a static initialiser that, in every process, reads
+// /proc/self/maps to find argv behind environ: five system calls and a sscanf per mapping,
+// and no argv at all when the caller left no free file descriptor. Defining both here keeps
+// that archive member, and its initialiser, out of the link; CommandLine then answers from
+// the argv the constructor recorded. Should a future runtime add a symbol to that member and
+// need it, the link fails with a duplicate definition; should it rename these two, the member
+// (and its /proc read) simply comes back: slower, never different.
+static char **override_argv = NULL;
+static int override_argc = 0;
+static char *empty_argv[] = {NULL};
+
+__attribute__((swiftcall)) void _swift_stdlib_overrideUnsafeArgvArgc(char **argv, int argc) {
+    override_argv = argv;
+    override_argc = argc;
+}
+
+__attribute__((swiftcall)) char **_swift_stdlib_getUnsafeArgvArgc(int *outArgLen) {
+    if (override_argv != NULL) {
+        *outArgLen = override_argc;
+        return override_argv;
+    }
+    if (startup_argv == NULL) {
+        *outArgLen = 0;
+        return empty_argv;
+    }
+    *outArgLen = startup_argc;
+    return startup_argv;
+}
