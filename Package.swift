@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "CBridgeShim"),
         // One unix-socket message with SCM_RIGHTS fds: the helper's send, its callers' receive.
         .target(name: "SocketMessage", dependencies: ["CBridgeShim"]),
-        // Linked into the helper only: empties the environment before the Swift runtime reads it.
+        // Linked into the helper only: replaces the environment before the Swift runtime reads it.
         .target(name: "CHelperStartup"),
         // Pure policy: arguments, ACL grammar, includes, decision, diagnostics. No system calls.
         .target(name: "BridgePolicy"),
