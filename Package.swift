@@ -24,14 +24,22 @@ let package = Package(
         .target(name: "CBridgeShim"),
         // One unix-socket message with SCM_RIGHTS fds: the helper's send, its callers' receive.
         .target(name: "SocketMessage", dependencies: ["CBridgeShim"]),
-        // Linked into the helper only: empties the environment before the Swift runtime reads it.
+        // Linked into the helper only: replaces the environment before the Swift runtime reads it.
         .target(name: "CHelperStartup"),
         // Pure policy: arguments, ACL grammar, includes, decision, diagnostics. No system calls.
         .target(name: "BridgePolicy"),
         // The privileged acts, one small function each, over the shim and libcap.
         .target(name: "BridgeSystem", dependencies: ["BridgePolicy", "CBridgeShim", "CLibcap", "SocketMessage"]),
         .executableTarget(
-            name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem", "CHelperStartup"]),
+            name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem", "CHelperStartup"],
+            exclude: ["hot-symbols.order"],
+            // Release: lld places the functions one invocation executes together at the start of
+            // .text (list from scripts/hot-symbols): half the start-up code faults. Layout only.
+            linkerSettings: [.unsafeFlags([
+                "-use-ld=lld",
+                "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/swift-bridge-helper/hot-symbols.order",
+                "-Xlinker", "--no-warn-symbol-ordering",
+            ], .when(configuration: .release))]),
         .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim", "SocketMessage"]),
         // Per-VM-start cost and concurrency against the C helper (run by scripts/bench).
         .executableTarget(name: "bridge-helper-bench", dependencies: ["CBridgeShim", "SocketMessage"], path: "Benchmarks/bridge-helper-bench"),

@@ -52,8 +52,13 @@ public enum Privileges {
         HelperFailure("failed to drop privileges", hints: [detail])
     }
 
-    static func check(_ result: Int32, _ call: String) throws(HelperFailure) {
-        if result != 0 { throw failure("\(call): \(errorText(errno))") }
+    /// `call` names the call in the message; built only on failure (the bounding-set loop
+    /// would otherwise format 40 strings for nothing).
+    static func check(_ result: Int32, _ call: @autoclosure () -> String) throws(HelperFailure) {
+        if result != 0 {
+            let code = errno
+            throw failure("\(call()): \(errorText(code))")
+        }
     }
 
     /// The bounding set limits what any later exec could gain; we never exec, but an

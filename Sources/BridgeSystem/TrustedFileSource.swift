@@ -58,14 +58,15 @@ public struct TrustedFileSource: ACLFileSource {
     /// after fstat.
     func readAll(_ fd: Int32) -> [UInt8]? {
         var contents: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 16384)
+        // Not zero-filled: only what read() wrote is kept, and 16 KiB of fresh zeros would
+        // cost a memset and four new heap pages per file.
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 1)
+        defer { chunk.deallocate() }
         while true {
-            let count = chunk.withUnsafeMutableBytes { buffer in
-                retryingEINTR { Glibc.read(fd, buffer.baseAddress, buffer.count) }
-            }
+            let count = retryingEINTR { Glibc.read(fd, chunk.baseAddress, chunk.count) }
             if count < 0 { return nil }
             if count == 0 { return contents }
-            contents += chunk[..<count]
+            contents += UnsafeRawBufferPointer(rebasing: chunk[..<count])
             if contents.count > limits.maximumFileSize { return nil }
         }
     }
