@@ -29,7 +29,7 @@ struct HelperLaunch {
         }
         // Before the uid change: the kernel records the tracer's credentials as ours now
         // (root), so that the exec under trace still gets setuid / file capabilities.
-        if options.stop == .exec, hc_ptrace_traceme() != 0 { die(errno) }
+        if options.stop?.startsTracedAtExec == true, hc_ptrace_traceme() != 0 { die(errno) }
         if let user = options.user {
             guard setgroups(0, nil) == 0, sbh_setresgid(user.gid, user.gid, user.gid) == 0,
                 sbh_setresuid(user.uid, user.uid, user.uid) == 0 else { die(errno) }

@@ -8,8 +8,18 @@ enum StopPoint: Equatable {
     /// Blocked in its final sendmsg (our socket buffer is full): everything is done except
     /// handing over the fd, so its privileges are exactly those it acts with.
     case send
-    /// After this many microseconds, wherever it is (for races).
+    /// This many microseconds after its execve, wherever it is (for races).
     case afterMicroseconds(UInt32)
+
+    /// Stopped at its execve by ptrace first: the exec stop itself, or the start of a timed
+    /// race (timed from fork, a loaded machine's spawn jitter would swallow the helper's
+    /// whole run of about a millisecond).
+    var startsTracedAtExec: Bool {
+        switch self {
+        case .exec, .afterMicroseconds: true
+        case .send: false
+        }
+    }
 }
 
 /// What the hostile caller does to the helper's start, from its command line.

@@ -19,6 +19,7 @@ enum StoppedHelper {
             kill(pid, SIGSTOP)
             return waitStopped(pid) == SIGSTOP
         case .afterMicroseconds(let delay):
+            guard waitStopped(pid) == SIGTRAP, hc_ptrace_detach(pid, 0) == 0 else { return false }
             usleep(delay)
             kill(pid, SIGSTOP)
             return waitStopped(pid) == SIGSTOP
