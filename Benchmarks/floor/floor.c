@@ -1,9 +1,10 @@
 // bridge-helper-floor: a benchmark reference, NOT a bridge helper. It does only the kernel work
 // one successful invocation cannot avoid, with no checks, no ACL, no privilege handling and no
 // messages: control socket, /dev/net/tun + TUNSETIFF (tap%d, vnet header), bridge MTU onto the
-// tap, its MAC with first byte fe, its index, enslave, up, and the fd sent over --fd. scripts/bench builds it with
-// `gcc -static -O2` and times it like the helpers, so the report shows how close a helper can
-// get on this kernel. Never install it: it trusts its arguments completely.
+// tap, its MAC with first byte fe, its index, enslave, up, and the fd sent over --fd.
+// scripts/bench builds it with `gcc -static -O2` and times it like the helpers, so the report
+// shows how close a helper can get on this kernel. Never install it: it trusts its arguments
+// completely.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/if_tun.h>
