@@ -110,10 +110,16 @@ public enum Privileges {
         // One read of the kernel's state serves every check below: it cannot change under us.
         guard let state = cap_get_proc() else { throw failure("cap_get_proc: \(errorText(errno))") }
         defer { cap_free(UnsafeMutableRawPointer(state)) }
+        // The ambient set is read back for CAP_NET_ADMIN alone (one prctl, not one per
+        // capability): the kernel keeps ambient within permitted and inheritable, and the loop
+        // below proves inheritable empty and CAP_NET_ADMIN the only capability permitted.
+        guard cap_get_ambient(cap_value_t(CAP_NET_ADMIN)) == 0 else {
+            throw failure("capability \(CAP_NET_ADMIN) is not as expected after the drop")
+        }
         for capability in allCapabilities() {
             let expected = source != .none && capability == CAP_NET_ADMIN
             guard flag(state, CAP_PERMITTED, capability) == expected, flag(state, CAP_EFFECTIVE, capability) == expected,
-                !flag(state, CAP_INHERITABLE, capability), cap_get_ambient(capability) == 0
+                !flag(state, CAP_INHERITABLE, capability)
             else { throw failure("capability \(Int32(capability)) is not as expected after the drop") }
             if source == .setuidRoot || source == .rootCaller, cap_get_bound(capability) != 0 {
                 throw failure("capability \(Int32(capability)) is still in the bounding set")
