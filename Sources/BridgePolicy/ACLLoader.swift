@@ -29,14 +29,21 @@ public struct ACLLoader {
     /// through `source` (so with the helper's trust checks).
     public var accounts: any AccountDatabase
 
+    /// Names resolved from /etc/passwd and /etc/group read through `source`. (An overload, not
+    /// `accounts: (any AccountDatabase)? = nil`: copying an optional existential makes the
+    /// runtime build Optional's metadata, a sixth of the helper's instructions.)
+    public init(source: any ACLFileSource, limits: ACLLimits = .standard, stopAtFirstError: Bool = true) {
+        self.init(source: source, limits: limits, stopAtFirstError: stopAtFirstError, accounts: AccountFileDatabase(source: source))
+    }
+
     public init(
         source: any ACLFileSource, limits: ACLLimits = .standard, stopAtFirstError: Bool = true,
-        accounts: (any AccountDatabase)? = nil
+        accounts: any AccountDatabase
     ) {
         self.source = source
         self.limits = limits
         self.stopAtFirstError = stopAtFirstError
-        self.accounts = accounts ?? AccountFileDatabase(source: source)
+        self.accounts = accounts
     }
 
     public func load(_ path: [UInt8]) -> ACLLoadResult {
