@@ -100,7 +100,7 @@ private struct Walk {
         stack.append(identity)
         defer { stack.removeLast() }
         var outcome = FileOutcome.complete
-        for (index, line) in ACLGrammar.lines(of: contents).enumerated() {
+        for (index, line) in FileLines(contents).enumerated() {
             let here = SourceLocation(file: path, line: index + 1)
             func report(_ diagnostic: Diagnostic, _ severity: FileOutcome) -> Bool {
                 result.diagnostics.append(diagnostic)
