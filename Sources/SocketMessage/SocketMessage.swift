@@ -3,8 +3,8 @@ import CBridgeShim
 
 /// One message on a unix socket: its data bytes and the fds passed with it (SCM_RIGHTS).
 /// The helper sends one (a 0x00 byte and the tap, from buffers); QEMU's side, the probe,
-/// the benchmark and the hostile caller receive it. Both directions build the same `msghdr` here, with
-/// the control buffer aligned for `struct cmsghdr`.
+/// the benchmark and the hostile caller receive it. Both directions build the same `msghdr`
+/// here, with the control buffer aligned for `struct cmsghdr`.
 public struct SocketMessage: Sendable {
     public var data: [UInt8]
     public var descriptors: [Int32]
