@@ -108,8 +108,6 @@ public enum ACLGrammar {
 
     /// Splits file contents at `\n`; a final line without a newline still counts.
     public static func lines(of contents: [UInt8]) -> [ArraySlice<UInt8>] {
-        var lines = contents.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        if contents.last == UInt8(ascii: "\n") || contents.isEmpty { lines.removeLast() }
-        return lines
+        Array(FileLines(contents))
     }
 }

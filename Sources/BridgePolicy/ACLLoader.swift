@@ -29,14 +29,21 @@ public struct ACLLoader {
     /// through `source` (so with the helper's trust checks).
     public var accounts: any AccountDatabase
 
+    /// Names resolved from /etc/passwd and /etc/group read through `source`. (An overload, not
+    /// `accounts: (any AccountDatabase)? = nil`: copying an optional existential makes the
+    /// runtime build Optional's metadata, a sixth of the helper's instructions.)
+    public init(source: any ACLFileSource, limits: ACLLimits = .standard, stopAtFirstError: Bool = true) {
+        self.init(source: source, limits: limits, stopAtFirstError: stopAtFirstError, accounts: AccountFileDatabase(source: source))
+    }
+
     public init(
         source: any ACLFileSource, limits: ACLLimits = .standard, stopAtFirstError: Bool = true,
-        accounts: (any AccountDatabase)? = nil
+        accounts: any AccountDatabase
     ) {
         self.source = source
         self.limits = limits
         self.stopAtFirstError = stopAtFirstError
-        self.accounts = accounts ?? AccountFileDatabase(source: source)
+        self.accounts = accounts
     }
 
     public func load(_ path: [UInt8]) -> ACLLoadResult {
@@ -74,7 +81,7 @@ private struct Walk {
     let accounts: any AccountDatabase
     let mainFile: [UInt8]
     var result = ACLLoadResult()
-    var stack: [FileIdentity] = []
+    var reading = FilesBeingRead()
     /// Set by `require options` at the top of the main file; then applies to every file.
     var optionsEnabled = false
     /// A rule or include has been read: too late for `require options`.
@@ -90,10 +97,10 @@ private struct Walk {
 
     mutating func parse(_ path: [UInt8], _ contents: [UInt8], _ identity: FileIdentity, depth: Int) -> FileOutcome {
         result.filesRead.append(path)
-        stack.append(identity)
-        defer { stack.removeLast() }
+        reading.push(identity)
+        defer { reading.pop() }
         var outcome = FileOutcome.complete
-        for (index, line) in ACLGrammar.lines(of: contents).enumerated() {
+        for (index, line) in FileLines(contents).enumerated() {
             let here = SourceLocation(file: path, line: index + 1)
             func report(_ diagnostic: Diagnostic, _ severity: FileOutcome) -> Bool {
                 result.diagnostics.append(diagnostic)
@@ -181,10 +188,10 @@ private struct Walk {
             return fatal("include `\(path)' refused: \(why)")
         case .untrusted(let contents, let identity, let why):
             _ = fatal("include `\(path)' refused: \(why)")
-            if !stopAtFirstError, !stack.contains(identity) { _ = parse(path, contents, identity, depth: depth) }
+            if !stopAtFirstError, !reading.contains(identity) { _ = parse(path, contents, identity, depth: depth) }
             return .fatal
         case .contents(let contents, let identity):
-            if stack.contains(identity) { return fatal("include `\(path)' is a cycle: that file is already being read") }
+            if reading.contains(identity) { return fatal("include `\(path)' is a cycle: that file is already being read") }
             let outcome = parse(path, contents, identity, depth: depth)
             if outcome == .failed {
                 result.diagnostics.append(
@@ -192,5 +199,25 @@ private struct Walk {
             }
             return outcome == .fatal ? .fatal : .complete
         }
+    }
+}
+
+/// The files of the include chain now being read, the main file first: a file found in it
+/// again is an include cycle. The main file is kept apart, so that an ACL without includes
+/// allocates no array (a first `[FileIdentity]` costs the runtime a metadata instantiation).
+private struct FilesBeingRead {
+    var main: FileIdentity?
+    var includes: [FileIdentity] = []
+
+    mutating func push(_ file: FileIdentity) {
+        if main == nil { main = file } else { includes.append(file) }
+    }
+
+    mutating func pop() {
+        if includes.isEmpty { main = nil } else { includes.removeLast() }
+    }
+
+    func contains(_ file: FileIdentity) -> Bool {
+        main == file || includes.contains(file)
     }
 }

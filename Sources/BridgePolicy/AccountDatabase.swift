@@ -43,7 +43,7 @@ public struct AccountFileDatabase: AccountDatabase {
         case .contents(let bytes, _): contents = bytes
         case .unavailable(let why), .refused(let why), .untrusted(_, _, let why): return .unavailable("\(path): \(why)")
         }
-        for line in ACLGrammar.lines(of: contents) {
+        for line in FileLines(contents) {
             let fields = line.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
             guard fields.count >= 3, fields[0].elementsEqual(name) else { continue }
             guard let id = AccountID.parse(Array(fields[2])) else { continue }

@@ -13,8 +13,9 @@ public struct AuditLog {
     }
 
     public func record(_ outcome: Message, failed: Bool) {
-        let line: Message = "\(prefix) \(outcome)"
+        var line: Message = "\(prefix) \(outcome)"
         // Names and paths never hold NUL (they are validated), but syslog must not be cut.
-        withCString(line.bytes.filter { $0 != 0 }) { sbh_syslog((failed ? LOG_WARNING : LOG_NOTICE), $0) }
+        line.bytes.removeAll { $0 == 0 }
+        withCString(line.bytes) { sbh_syslog((failed ? LOG_WARNING : LOG_NOTICE), $0) }
     }
 }

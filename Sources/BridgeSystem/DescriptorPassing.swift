@@ -37,8 +37,13 @@ public enum CallerSocket {
     /// Step 9: one data byte 0x00 and one SCM_RIGHTS fd. MSG_NOSIGNAL: a caller that
     /// has gone away gets EPIPE and exit 1, never a SIGPIPE mid-way.
     public static func send(_ descriptor: Int32, over socket: Int32) throws(HelperFailure) {
-        let message = SocketMessage(data: [0], descriptors: [descriptor])
-        let sent = retryingEINTR { message.send(over: socket, flags: Int32(MSG_NOSIGNAL)) }
+        let sent = withUnsafeBytes(of: UInt8(0)) { data in
+            withUnsafePointer(to: descriptor) { fd in
+                retryingEINTR {
+                    SocketMessage.send(data, descriptors: UnsafeBufferPointer(start: fd, count: 1), over: socket, flags: Int32(MSG_NOSIGNAL))
+                }
+            }
+        }
         guard sent == 1 else {
             throw HelperFailure("failed to write fd to unix socket: \(errorText(sent < 0 ? errno : EIO))")
         }
