@@ -71,14 +71,24 @@ public enum Privileges {
     }
 
     static func setCapabilities(keepingNetAdmin: Bool) throws(HelperFailure) {
+        try withIntendedState(keepingNetAdmin: keepingNetAdmin) { (state: cap_t) throws(HelperFailure) in
+            try check(cap_set_proc(state), "cap_set_proc")
+        }
+    }
+
+    /// Runs `body` with the state we mean to hold: CAP_NET_ADMIN permitted and effective if
+    /// kept, and nothing else in any set. The drop sets it; the verification compares with it.
+    static func withIntendedState(
+        keepingNetAdmin: Bool, _ body: (cap_t) throws(HelperFailure) -> Void
+    ) throws(HelperFailure) {
         guard let state = cap_init() else { throw failure("cap_init: \(errorText(errno))") }
         defer { cap_free(UnsafeMutableRawPointer(state)) }
         if keepingNetAdmin {
-            var netAdmin = [cap_value_t(CAP_NET_ADMIN)]
+            var netAdmin = cap_value_t(CAP_NET_ADMIN)
             try check(cap_set_flag(state, CAP_PERMITTED, 1, &netAdmin, CAP_SET), "cap_set_flag")
             try check(cap_set_flag(state, CAP_EFFECTIVE, 1, &netAdmin, CAP_SET), "cap_set_flag")
         }
-        try check(cap_set_proc(state), "cap_set_proc")
+        try body(state)
     }
 
     static func allCapabilities() -> ClosedRange<cap_value_t> {
@@ -111,17 +121,22 @@ public enum Privileges {
         guard let state = cap_get_proc() else { throw failure("cap_get_proc: \(errorText(errno))") }
         defer { cap_free(UnsafeMutableRawPointer(state)) }
         // The ambient set is read back for CAP_NET_ADMIN alone (one prctl, not one per
-        // capability): the kernel keeps ambient within permitted and inheritable, and the loop
-        // below proves inheritable empty and CAP_NET_ADMIN the only capability permitted.
+        // capability): the kernel keeps ambient within permitted and inheritable, and the
+        // comparison below proves inheritable empty and CAP_NET_ADMIN the only capability permitted.
         guard cap_get_ambient(cap_value_t(CAP_NET_ADMIN)) == 0 else {
             throw failure("capability \(CAP_NET_ADMIN) is not as expected after the drop")
         }
-        for capability in allCapabilities() {
-            let expected = source != .none && capability == CAP_NET_ADMIN
-            guard flag(state, CAP_PERMITTED, capability) == expected, flag(state, CAP_EFFECTIVE, capability) == expected,
-                !flag(state, CAP_INHERITABLE, capability)
-            else { throw failure("capability \(Int32(capability)) is not as expected after the drop") }
-            if source == .setuidRoot || source == .rootCaller, cap_get_bound(capability) != 0 {
+        try withIntendedState(keepingNetAdmin: source != .none) { (intended: cap_t) throws(HelperFailure) in
+            // All three sets of every capability in one comparison; only a difference pays for
+            // finding which capability to name.
+            guard cap_compare(state, intended) != 0 else { return }
+            let differing = allCapabilities().first { capability in
+                [CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE].contains { flag(state, $0, capability) != flag(intended, $0, capability) }
+            }
+            throw failure("\(differing.map { "capability \(Int32($0))" } ?? "the capability state") is not as expected after the drop")
+        }
+        if source == .setuidRoot || source == .rootCaller {
+            for capability in allCapabilities() where cap_get_bound(capability) != 0 {
                 throw failure("capability \(Int32(capability)) is still in the bounding set")
             }
         }
