@@ -40,4 +40,11 @@ import Testing
         let message: Message = "\(bytes("abc")[1...]) \(Int32(-3)) \(UInt32(7)) \(inner) \("text")"
         #expect(message.bytes == bytes("bc -3 7 inner text"))
     }
+
+    @Test func interpolatesNumbersAsStringWouldPrintThem() {
+        for number in [0, 9, 10, -1, -10, 4_294_967_295, Int.max, Int.min] {
+            #expect(("\(number)" as Message).bytes == Array(String(number).utf8))
+        }
+        #expect(("\(Int32.min) \(UInt32.max)" as Message).bytes == bytes("-2147483648 4294967295"))
+    }
 }
