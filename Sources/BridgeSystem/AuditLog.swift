@@ -1,21 +1,83 @@
 import BridgePolicy
-import CBridgeShim
 @preconcurrency import Glibc
 
 /// One syslog line (LOG_AUTHPRIV) per decision: who asked for which bridge, what was
 /// decided and by which rule, and the tap on success.
+///
+/// The socket is connected before the ACL is read and the line is written before the fd is
+/// sent, so that no caller gets a tap without its line: not by lowering RLIMIT_NOFILE (the
+/// connect fails and we refuse), not by killing us as the fd arrives (the line is already
+/// out). glibc's syslog() cannot promise either: it connects lazily and drops lines silently.
 public struct AuditLog {
+    static let socketPath = "/dev/log"
+    /// nil when the host has no system log at all; the helper then says so and goes on.
+    let fd: Int32?
+    /// A stream socket (syslog-ng's unix-stream) needs each message NUL-terminated.
+    let isStream: Bool
     let prefix: Message
 
-    public init(uid: uid_t, bridge: [UInt8]) {
-        sbh_openlog("swift-bridge-helper", LOG_PID, sbh_LOG_AUTHPRIV)
-        prefix = "uid=\(UInt32(uid)) bridge=\(bridge)"
+    /// Connects to /dev/log. A host without a system log (nothing there, nobody listening)
+    /// is not the caller's doing: that is a note on stderr. Any other failure (EMFILE,
+    /// ENFILE, ENOMEM, ...) may be, and is refused.
+    public static func connect(uid: uid_t, bridge: [UInt8]) throws(HelperFailure) -> AuditLog {
+        let prefix: Message = "uid=\(UInt32(uid)) bridge=\(bridge)"
+        var lastError: Int32 = 0
+        for type in [SOCK_DGRAM, SOCK_STREAM] {
+            let fd = socket(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            guard fd >= 0 else { throw unavailable(errno) }
+            if connectToLog(fd) { return AuditLog(fd: fd, isStream: type == SOCK_STREAM, prefix: prefix) }
+            lastError = errno
+            close(fd)
+            if lastError != EPROTOTYPE { break }  // EPROTOTYPE: the other socket type may fit
+        }
+        guard lastError == ENOENT || lastError == ECONNREFUSED else { throw unavailable(lastError) }
+        StandardStreams.printError(
+            "swift-bridge-helper: note: no system log at \(socketPath) (\(errorText(lastError))): this request is not audited")
+        return AuditLog(fd: nil, isStream: false, prefix: prefix)
     }
 
-    public func record(_ outcome: Message, failed: Bool) {
-        var line: Message = "\(prefix) \(outcome)"
-        // Names and paths never hold NUL (they are validated), but syslog must not be cut.
-        line.bytes.removeAll { $0 == 0 }
-        withCString(line.bytes) { sbh_syslog((failed ? LOG_WARNING : LOG_NOTICE), $0) }
+    static func unavailable(_ code: Int32) -> HelperFailure {
+        HelperFailure("failed to connect to the system log \(socketPath): \(errorText(code))",
+                      hints: ["every request is audited before it is granted; nothing was created"])
+    }
+
+    static func connectToLog(_ fd: Int32) -> Bool {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: socketPath.utf8) }
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                retryingEINTR { Glibc.connect(fd, address, socklen_t(MemoryLayout<sockaddr_un>.size)) } == 0
+            }
+        }
+    }
+
+    /// Writes `<PRI>Mon dd hh:mm:ss swift-bridge-helper[PID]: uid=... bridge=... OUTCOME`, as
+    /// syslog(3) would, with every byte escaped that is not printable ASCII. Throws when
+    /// the line could not be written: the caller must then not get its tap.
+    public func record(_ outcome: Message, failed: Bool) throws(HelperFailure) {
+        guard let fd else { return }
+        let priority = (failed ? LOG_WARNING : LOG_NOTICE) | LOG_AUTHPRIV
+        var line: Message = "<\(priority)>\(Self.timestamp()) swift-bridge-helper[\(getpid())]: "
+        let entry: Message = "\(prefix) \(outcome)"
+        line.bytes += auditEscaped(entry.bytes)
+        if isStream { line.bytes.append(0) }
+        let sent = line.bytes.withUnsafeBytes { buffer in
+            retryingEINTR { send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
+        }
+        guard sent == line.bytes.count else {
+            throw HelperFailure("failed to write the audit line to \(Self.socketPath): \(errorText(sent < 0 ? errno : EMSGSIZE))",
+                                hints: ["every request is audited before it is granted"])
+        }
+    }
+
+    /// `Mon dd hh:mm:ss` in local time, syslog(3)'s format.
+    static func timestamp() -> Message {
+        var now = time(nil)
+        var parts = tm()
+        localtime_r(&now, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let count = strftime(&buffer, buffer.count, "%b %e %H:%M:%S", &parts)
+        return Message(bytes: buffer[..<count].map { UInt8(bitPattern: $0) })
     }
 }

@@ -5,7 +5,6 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <syslog.h>
 #include <unistd.h>
 
 const unsigned long sbh_TUNSETIFF = TUNSETIFF;
@@ -26,7 +25,6 @@ const short sbh_IFF_NO_PI = IFF_NO_PI;
 const short sbh_IFF_VNET_HDR = IFF_VNET_HDR;
 const short sbh_IFF_UP = IFF_UP;
 const int sbh_IFNAMSIZ = IFNAMSIZ;
-const int sbh_LOG_AUTHPRIV = LOG_AUTHPRIV;
 const int sbh_PR_SET_NO_NEW_PRIVS = PR_SET_NO_NEW_PRIVS;
 const int sbh_PR_GET_NO_NEW_PRIVS = PR_GET_NO_NEW_PRIVS;
 const int sbh_PR_SET_DUMPABLE = PR_SET_DUMPABLE;
@@ -66,8 +64,6 @@ int sbh_ioctl(int fd, unsigned long request, void *argument) { return ioctl(fd, 
 int sbh_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5) {
     return prctl(option, a2, a3, a4, a5);
 }
-void sbh_openlog(const char *ident, int option, int facility) { openlog(ident, option, facility); }
-void sbh_syslog(int priority, const char *message) { syslog(priority, "%s", message); }
 
 int sbh_getresuid(uid_t *r, uid_t *e, uid_t *s) { return getresuid(r, e, s); }
 int sbh_getresgid(gid_t *r, gid_t *e, gid_t *s) { return getresgid(r, e, s); }

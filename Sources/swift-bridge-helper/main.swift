@@ -10,7 +10,8 @@ let aclPath = Array("/etc/qemu/bridge.conf".utf8)
 
 func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = nil) -> Never {
     StandardStreams.printFailure(failure)
-    if let audit { audit.record(outcome ?? "failed: \(failure.message)", failed: true) }
+    // A refusal whose line cannot be written is still a refusal: nothing more to do.
+    if let audit { try? audit.record(outcome ?? "failed: \(failure.message)", failed: true) }
     exit(1)
 }
 
@@ -37,7 +38,9 @@ func runHelper() -> Never {
     case .failure(let problem): fail(HelperFailure(problem.message))
     }
     if privilege == .none { fail(Privileges.missingPrivilege()) }
-    let audit = AuditLog(uid: Privileges.realUserID(), bridge: request.bridge)
+    // Connected before anything is decided: no audit socket, no tap (unless the host has no log).
+    let audit: AuditLog
+    do { audit = try AuditLog.connect(uid: Privileges.realUserID(), bridge: request.bridge) } catch { fail(error) }
 
     // 3. The ACL, read as the caller, and the decision.
     let acl = ACLLoader(source: TrustedFileSource()).load(aclPath)
@@ -67,8 +70,11 @@ func runHelper() -> Never {
         try bridge.addToBridge(tap.name)
         try port?.apply(to: tap.name)
         try bridge.bringUp(tap.name)
-        try CallerSocket.send(tap.fd, over: request.socketFD)
-        audit.record("\(decision.reason) tap=\(tap.name)\(port.map { " \($0.message)" } ?? "")", failed: false)
+        // The line goes out before the fd: a caller that kills us as the fd arrives has it logged.
+        try audit.record("\(decision.reason) tap=\(tap.name)\(port.map { " \($0.message)" } ?? "")", failed: false)
+        do { try CallerSocket.send(tap.fd, over: request.socketFD) } catch {
+            fail(error, audit: audit, outcome: "tap=\(tap.name) not handed over: \(error.message)")
+        }
     } catch {
         fail(error, audit: audit, outcome: "\(decision.reason), failed: \(error.message)")
     }

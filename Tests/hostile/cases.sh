@@ -26,6 +26,8 @@ probe() { OUT=$(as_user "$bin/bridge-helper-probe" "$helper" "$@" 2>&1) || fail 
 
 field() { sed -n "s/^$1=//p" <<<"$OUT" | head -n1; }
 stderr_text() { sed -n 's/^stderr=//p' <<<"$OUT"; }
+# stderr without the note a host with no system log gets (this machine may have no /dev/log).
+stderr_besides_no_log_note() { stderr_text | grep -v "^swift-bridge-helper: note: no system log at /dev/log "; }
 
 # conf LINE ...: /etc/qemu/bridge.conf, root's, mode 0644.
 conf() { acl_file /etc/qemu/bridge.conf "$@"; }
@@ -66,7 +68,7 @@ expect_attached() {
     [ "$(field fds)" = 1 ] || fail "fds=$(field fds), expected 1"
     [[ "$(field tap)" == tap* ]] || fail "the fd received is not a tap"
     [ "$(field data)" = '\x00' ] || fail "data=$(field data), expected one 0x00 byte"
-    [ -z "$(stderr_text)" ] || fail "a message on stderr although it succeeded"
+    [ -z "$(stderr_besides_no_log_note)" ] || fail "a message on stderr although it succeeded"
     no_taps_left
     no_helper_left
 }
@@ -205,7 +207,7 @@ case_runtime_backtracer_on_crash() {
     hostile "${environment[@]}" --stop-at=send --signal=11
     [ "$(field stopped)" = 1 ] || fail "the helper was not caught before sending"
     [ "$(field signal)" = 11 ] && [ "$(field fds)" = 0 ] || fail "expected death by SIGSEGV with no fd"
-    [ -z "$(stderr_text)" ] || fail "the runtime reacted to the environment"
+    [ -z "$(stderr_besides_no_log_note)" ] || fail "the runtime reacted to the environment"
     no_taps_left
     no_marker
 }
@@ -466,6 +468,65 @@ case_audit_allowed_then_failed() {
     private_dev_with_log
     conf 'allow br0'
     audited 84 "uid=65534 bridge=br0 allowed by /etc/qemu/bridge.conf:1, failed: failed to write fd to unix socket" --fd-kind=pipe
+}
+case_audit_line_before_the_fd() {
+    # Killed while it sends the fd: the line is already written (it goes out before the fd).
+    private_dev_with_log
+    conf 'allow br0'
+    hostile --syslog=/dev/log --stop-at=send --signal=9
+    [ "$(field stopped)" = 1 ] || fail "the helper was not caught at sendmsg"
+    expect_audit 85 "uid=65534 bridge=br0 allowed by /etc/qemu/bridge.conf:1 tap=tap"
+    no_taps_left
+}
+case_audit_low_nofile() {
+    # No limit on open files gives a tap without its line: where the log socket does not fit,
+    # the request is refused.
+    private_dev_with_log
+    conf 'allow br0'
+    local n refused_for_log=0 attached=0
+    for n in 3 4 5 6 7 8 9 10 12 16; do
+        hostile --syslog=/dev/log "--nofile=$n"
+        if [ "$(field fds)" = 1 ]; then
+            expect_audit 85 "allowed by /etc/qemu/bridge.conf:1 tap=tap"
+            attached=$((attached + 1))
+        else
+            expect_refused
+            if grep -qF "failed to connect to the system log /dev/log: Too many open files" <<<"$(stderr_text)"; then
+                refused_for_log=$((refused_for_log + 1))
+                [ -z "$(sed -n 's/^syslog=//p' <<<"$OUT")" ] || fail "a line although the log was not connected"
+            fi
+        fi
+    done
+    [ $refused_for_log -gt 0 ] || fail "no limit was low enough to stop the log socket: the case checked nothing"
+    [ $attached -gt 0 ] || fail "no limit was high enough to attach"
+}
+case_audit_escapes_caller_bytes() {
+    # ESC sequences, DEL, NEL and U+2028 from the caller reach the log as \xNN.
+    private_dev_with_log
+    conf 'allow all'
+    hostile --syslog=/dev/log -- --use-vnet --fd=@FD $'--br=\e[2J\x7f\xc2\x85\xe2\x80\xa8\\'
+    expect_refused
+    # hostile-caller prints what it receives with \xNN for anything unprintable, its own
+    # backslash too: a byte we escaped arrives as `\xNN' text, shown as \x5cxNN.
+    expect_audit 84 'bridge=\x5cx1b[2J\x5cx7f\x5cxc2\x5cx85\x5cxe2\x5cx80\x5cxa8\x5cx5c allowed by /etc/qemu/bridge.conf:1, failed'
+    grep -qF 'syslog=<84>' <<<"$OUT" && ! grep -q 'syslog=.*bridge=\\x1b' <<<"$OUT" || fail "an ESC byte reached the log unescaped"
+}
+case_audit_no_log_socket() {
+    # A host with no system log at all: the helper goes on and says so.
+    private_dev_with_log
+    conf 'allow br0'
+    hostile
+    [ "$(field fds)" = 1 ] || fail "refused on a host without a system log"
+    grep -qF "swift-bridge-helper: note: no system log at /dev/log (No such file or directory): this request is not audited" \
+        <<<"$(stderr_text)" || fail "no note that the request is not audited"
+    expect_attached
+}
+case_audit_log_not_permitted() {
+    # A log the caller may not write to (mode 0600, or an LSM refusing): refused, not unlogged.
+    private_dev_with_log
+    conf 'allow br0'
+    hostile --syslog=/dev/log --stop-at=exec --while-stopped='chmod 0600 /dev/log'
+    expect_refused "failed to connect to the system log /dev/log: Permission denied" "nothing was created"
 }
 
 # ---- dispatch ----------------------------------------------------------------------------

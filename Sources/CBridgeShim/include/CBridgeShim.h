@@ -36,7 +36,6 @@ extern const short sbh_IFF_NO_PI;
 extern const short sbh_IFF_VNET_HDR;
 extern const short sbh_IFF_UP;
 extern const int sbh_IFNAMSIZ;
-extern const int sbh_LOG_AUTHPRIV;
 extern const int sbh_PR_SET_NO_NEW_PRIVS;
 extern const int sbh_PR_GET_NO_NEW_PRIVS;
 extern const int sbh_PR_SET_DUMPABLE;
@@ -77,8 +76,6 @@ extern const int sbh_NLA_ALIGNTO;
 // Variadic C functions, called with exactly one argument shape each.
 int sbh_ioctl(int fd, unsigned long request, void *argument);
 int sbh_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5);
-void sbh_openlog(const char *ident, int option, int facility);
-void sbh_syslog(int priority, const char *message);
 
 // GNU-only declarations (need _GNU_SOURCE, which only the .c file defines).
 int sbh_getresuid(uid_t *r, uid_t *e, uid_t *s);
