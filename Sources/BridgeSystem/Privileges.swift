@@ -12,17 +12,26 @@ public enum PrivilegeSource: Equatable, Sendable {
     /// File capability cap_net_admin+ep: the uid is already the caller's.
     case fileCapability
     /// No CAP_NET_ADMIN at all: the helper cannot work, and says how to fix it.
-    case none
+    case noPrivilege
+}
+
+/// What `Privileges.narrow` found and left.
+public struct NarrowedPrivileges: Sendable {
+    public var source: PrivilegeSource
+    /// no_new_privs was already set when we started (a sandbox): the reason, if any, why
+    /// the kernel ignored our file capability or setuid bit. Read before we set it ourselves.
+    public var callerSetNoNewPrivs: Bool
 }
 
 /// Narrows the process to the caller's identity and CAP_NET_ADMIN alone, then verifies
 /// the result before anything else happens. Supplementary groups are kept (as the C helper
 /// keeps them) because the ACL is read as the caller, groups included.
 public enum Privileges {
-    public static func narrow() throws(HelperFailure) -> PrivilegeSource {
+    public static func narrow() throws(HelperFailure) -> NarrowedPrivileges {
+        let callerSetNoNewPrivs = sbh_prctl(sbh_PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1
         let uid = realUserID(), gid = realGroupID()
         let source: PrivilegeSource
-        if hasRootID() {
+        if try hasRootID() {
             source = uid == 0 ? .rootCaller : .setuidRoot
             try dropBoundingAndAmbient()
             try check(sbh_prctl(sbh_PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)")
@@ -30,21 +39,21 @@ public enum Privileges {
             try check(sbh_setresuid(uid, uid, uid), "setresuid")
             try check(sbh_prctl(sbh_PR_SET_KEEPCAPS, 0, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)")
         } else {
-            source = hasPermitted(CAP_NET_ADMIN) ? .fileCapability : .none
+            source = hasPermitted(CAP_NET_ADMIN) ? .fileCapability : .noPrivilege
         }
-        try setCapabilities(keepingNetAdmin: source != .none)
+        try setCapabilities(keepingNetAdmin: source != .noPrivilege)
         try check(sbh_prctl(sbh_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
         try check(sbh_prctl(sbh_PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)")
         try verify(source, uid: uid, gid: gid)
-        return source
+        return NarrowedPrivileges(source: source, callerSetNoNewPrivs: callerSetNoNewPrivs)
     }
 
     public static func realUserID() -> uid_t { getuid() }
     public static func realGroupID() -> gid_t { getgid() }
 
-    static func hasRootID() -> Bool {
+    static func hasRootID() throws(HelperFailure) -> Bool {
         var real: uid_t = 0, effective: uid_t = 0, saved: uid_t = 0
-        _ = sbh_getresuid(&real, &effective, &saved)
+        try check(sbh_getresuid(&real, &effective, &saved), "getresuid")
         return real == 0 || effective == 0 || saved == 0
     }
 
@@ -126,7 +135,7 @@ public enum Privileges {
         guard cap_get_ambient(cap_value_t(CAP_NET_ADMIN)) == 0 else {
             throw failure("capability \(CAP_NET_ADMIN) is not as expected after the drop")
         }
-        try withIntendedState(keepingNetAdmin: source != .none) { (intended: cap_t) throws(HelperFailure) in
+        try withIntendedState(keepingNetAdmin: source != .noPrivilege) { (intended: cap_t) throws(HelperFailure) in
             // All three sets of every capability in one comparison; only a difference pays for
             // finding which capability to name.
             guard cap_compare(state, intended) != 0 else { return }
@@ -145,25 +154,18 @@ public enum Privileges {
     }
 
     /// What to tell a person when the binary has no privilege at all.
-    public static func missingPrivilege() -> HelperFailure {
+    public static func missingPrivilege(callerSetNoNewPrivs: Bool) -> HelperFailure {
         let path = executablePath() ?? "/usr/libexec/swift-bridge-helper"
         var hints: [Message] = [
             "grant it with: setcap cap_net_admin+ep \(path)",
             "or, on a file system without extended attributes: chown root:root \(path) && chmod u+s \(path)",
         ]
-        if noNewPrivsWasSetByCaller {
+        if callerSetNoNewPrivs {
             hints.append("note: the caller runs with no_new_privs set (a sandbox, or systemd's NoNewPrivileges=yes), which makes the kernel ignore file capabilities and setuid")
         }
         return HelperFailure(
             "swift-bridge-helper has no CAP_NET_ADMIN: it needs the cap_net_admin file capability or setuid root",
             hints: hints)
-    }
-
-    /// Recorded before we set no_new_privs ourselves.
-    nonisolated(unsafe) public static var noNewPrivsWasSetByCaller = false
-
-    public static func recordCallerState() {
-        noNewPrivsWasSetByCaller = sbh_prctl(sbh_PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1
     }
 
     static func executablePath() -> Message? {

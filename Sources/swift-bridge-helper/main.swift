@@ -27,8 +27,7 @@ func runHelper() -> Never {
     guard sbh_startup_argc() > 0 else {
         fail(HelperFailure("swift-bridge-helper: refusing to run with an empty argument list (argc is 0)"))
     }
-    Privileges.recordCallerState()
-    let privilege: PrivilegeSource
+    let privilege: NarrowedPrivileges
     do { privilege = try Privileges.narrow() } catch { fail(error) }
 
     // 2. The request.
@@ -37,7 +36,7 @@ func runHelper() -> Never {
     case .success(let parsed): request = parsed
     case .failure(let problem): fail(HelperFailure(problem.message))
     }
-    if privilege == .none { fail(Privileges.missingPrivilege()) }
+    if privilege.source == .noPrivilege { fail(Privileges.missingPrivilege(callerSetNoNewPrivs: privilege.callerSetNoNewPrivs)) }
     // Connected before anything is decided: no audit socket, no tap (unless the host has no log).
     let audit: AuditLog
     do { audit = try AuditLog.connect(uid: Privileges.realUserID(), bridge: request.bridge) } catch { fail(error) }
