@@ -108,6 +108,18 @@ runtime_environment() {
 
 # ---- the caller's process: argv, standard fds, the --fd object ----------------------------
 
+case_no_privilege_says_how_to_grant_it() {
+    conf 'allow br0'
+    install -m 0755 "$bin/swift-bridge-helper" "$WORLD/bin/h-plain"
+    helper=$WORLD/bin/h-plain hostile
+    expect_refused "swift-bridge-helper has no CAP_NET_ADMIN" "grant it with: setcap cap_net_admin+ep $WORLD/bin/h-plain"
+    ! grep -qF "no_new_privs" <<<"$(stderr_text)" || fail "blames no_new_privs, which the caller did not set"
+    # A caller with no_new_privs set (a sandbox): the kernel ignores our privilege; say why.
+    OUT=$(as_user setpriv --no-new-privs "$bin/bridge-helper-probe" "$helper" 2>&1)
+    grep -qF "swift-bridge-helper has no CAP_NET_ADMIN" <<<"$OUT" || fail "not refused for lack of privilege under no_new_privs"
+    grep -qF "note: the caller runs with no_new_privs set" <<<"$OUT" || fail "the no_new_privs note is missing"
+    no_taps_left
+}
 case_argc_0() { conf 'allow br0'; hostile --empty-argv; expect_refused; }
 case_std_fds_closed_allowed() { conf 'allow br0'; hostile --close=0,1,2; expect_attached; }
 case_std_fds_closed_denied() {
