@@ -4,7 +4,7 @@
 /// is unset), and bytes from files shown so that they cannot drive the terminal.
 public struct TerminalText: Sendable {
     public enum Colour: String, Sendable {
-        case red = "31", green = "32", yellow = "33", blue = "34", bold = "1"
+        case red = "31", green = "32", yellow = "33", blue = "34"
     }
 
     public var usesColour: Bool

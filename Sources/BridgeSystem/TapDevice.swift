@@ -7,7 +7,6 @@ import CBridgeShim
 public struct TapDevice {
     public let fd: Int32
     public let name: [UInt8]
-    public let hasVnetHeader: Bool
 
     /// Steps 2-4 of the contract: open /dev/net/tun, ask for its features, create `tap%d`.
     public static func create(vnetHeader wanted: Bool) throws(HelperFailure) -> TapDevice {
@@ -28,7 +27,7 @@ public struct TapDevice {
             close(fd)
             throw HelperFailure("failed to create tun device: \(errorText(code))", hints: tunHints(code))
         }
-        return TapDevice(fd: fd, name: ifr.name, hasVnetHeader: vnet)
+        return TapDevice(fd: fd, name: ifr.name)
     }
 
     static func tunHints(_ code: Int32) -> [Message] {

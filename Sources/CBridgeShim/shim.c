@@ -24,16 +24,11 @@ const short sbh_IFF_TAP = IFF_TAP;
 const short sbh_IFF_NO_PI = IFF_NO_PI;
 const short sbh_IFF_VNET_HDR = IFF_VNET_HDR;
 const short sbh_IFF_UP = IFF_UP;
-const int sbh_IFNAMSIZ = IFNAMSIZ;
 const int sbh_PR_SET_NO_NEW_PRIVS = PR_SET_NO_NEW_PRIVS;
 const int sbh_PR_GET_NO_NEW_PRIVS = PR_GET_NO_NEW_PRIVS;
 const int sbh_PR_SET_DUMPABLE = PR_SET_DUMPABLE;
 const int sbh_PR_GET_DUMPABLE = PR_GET_DUMPABLE;
 const int sbh_PR_SET_KEEPCAPS = PR_SET_KEEPCAPS;
-const int sbh_PR_CAPBSET_READ = PR_CAPBSET_READ;
-const int sbh_PR_CAP_AMBIENT = PR_CAP_AMBIENT;
-const int sbh_PR_CAP_AMBIENT_IS_SET = PR_CAP_AMBIENT_IS_SET;
-const int sbh_PR_CAP_AMBIENT_CLEAR_ALL = PR_CAP_AMBIENT_CLEAR_ALL;
 
 const int sbh_NETLINK_ROUTE = NETLINK_ROUTE;
 const uint16_t sbh_RTM_NEWLINK = RTM_NEWLINK;

@@ -35,16 +35,11 @@ extern const short sbh_IFF_TAP;
 extern const short sbh_IFF_NO_PI;
 extern const short sbh_IFF_VNET_HDR;
 extern const short sbh_IFF_UP;
-extern const int sbh_IFNAMSIZ;
 extern const int sbh_PR_SET_NO_NEW_PRIVS;
 extern const int sbh_PR_GET_NO_NEW_PRIVS;
 extern const int sbh_PR_SET_DUMPABLE;
 extern const int sbh_PR_GET_DUMPABLE;
 extern const int sbh_PR_SET_KEEPCAPS;
-extern const int sbh_PR_CAPBSET_READ;
-extern const int sbh_PR_CAP_AMBIENT;
-extern const int sbh_PR_CAP_AMBIENT_IS_SET;
-extern const int sbh_PR_CAP_AMBIENT_CLEAR_ALL;
 
 // rtnetlink (bridge VLANs and port isolation): message types, flags and attribute numbers.
 // The structs (nlmsghdr, nlmsgerr, ifinfomsg, nlattr, bridge_vlan_info) come from the headers.
