@@ -28,12 +28,8 @@ public func fuzzACLLoader(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
 private func checkLoad(_ result: ACLLoadResult, _ files: CarvedFileSystem) {
     invariant(result.filesRead.count <= fuzzLimits.maximumFiles, "at most \(fuzzLimits.maximumFiles) files read")
     invariant(result.succeeded || !result.errors.isEmpty, "a failed load says why")
-    if result.succeeded {
-        // Errors in an include are allowed (it is ignored); one in the main file, a refused
-        // file, a cycle or the limits fail the load.
-        invariant(result.errors.allSatisfy { $0.location != nil && $0.location!.file != CarvedFileSystem.mainPath },
-                  "a successful load has no error in the main file")
-    }
+    // An error in any file, main or included, fails the load: a deny after it must not be lost.
+    invariant(result.succeeded == result.errors.isEmpty, "a load succeeds exactly when no file has an error")
     var linesOfFile: [[UInt8]: [ArraySlice<UInt8>]] = [:]
     for rule in result.rules {
         guard let contents = files.file(rule.location.file) else {

@@ -15,7 +15,7 @@ final class RecordingFileSource: ACLFileSource {
         switch read {
         case .contents(let bytes, _), .untrusted(let bytes, _, _):
             if !contents.contains(where: { $0.path == path }) { contents.append((path, bytes)) }
-        case .unavailable, .refused:
+        case .unavailable, .failed, .refused:
             break
         }
         return read

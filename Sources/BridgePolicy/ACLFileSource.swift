@@ -11,9 +11,14 @@ public struct FileIdentity: Hashable, Sendable {
 
 public enum ACLFileRead: Sendable {
     case contents([UInt8], FileIdentity)
-    /// Could not be opened (missing, permission denied for this caller). The C helper
-    /// ignores such an include: the per-user pattern relies on it.
+    /// Does not exist (ENOENT, ENOTDIR), or its mode bits do not let this caller read it
+    /// (EACCES), in directories only root can change: the one kind of include that is
+    /// skipped (the per-user pattern relies on it).
     case unavailable(Message)
+    /// Could not be read for any other reason (EMFILE, ENFILE, ENOMEM, EIO, an EACCES that
+    /// the mode bits do not explain, such as an LSM's): the whole ACL fails, because the
+    /// file may hold a `deny`.
+    case failed(Message)
     /// Opened, but not to be trusted (not root's, writable by others, not a regular file,
     /// a symlink, too large). We refuse the whole ACL, whichever file it is.
     case refused(Message)

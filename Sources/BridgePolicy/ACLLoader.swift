@@ -18,7 +18,9 @@ public struct ACLLoadResult: Sendable {
 
 /// Reads an ACL file and its includes the way the C helper does, except where that is
 /// unsafe: includes resolve against the including file's directory (not the caller's
-/// current directory), cycles and depth are bounded, untrusted files stop everything.
+/// current directory), cycles and depth are bounded, and an error in any file, an
+/// untrusted file or one that could not be read fails the whole ACL (lines after the error,
+/// or lines the C helper reads differently, may hold a `deny`).
 public struct ACLLoader {
     public var source: any ACLFileSource
     public var limits: ACLLimits
@@ -49,7 +51,7 @@ public struct ACLLoader {
     public func load(_ path: [UInt8]) -> ACLLoadResult {
         var walk = Walk(loader: self, mainFile: path)
         switch walk.source.read(path) {
-        case .unavailable(let why), .refused(let why):
+        case .unavailable(let why), .failed(let why), .refused(let why):
             walk.result.diagnostics.append(Diagnostic(.error, "\(path): \(why)", at: nil))
             walk.result.succeeded = false
         case .contents(let contents, let identity):
@@ -69,9 +71,9 @@ public struct ACLLoader {
     }
 }
 
-/// How a file ended, from best to worst. `failed` is the C helper's parse failure (an
-/// include is then ignored); `fatal` fails the whole ACL, wherever it happens.
-private enum FileOutcome: Comparable { case complete, failed, fatal }
+/// How a file ended: `fatal` fails the whole ACL, wherever it happens. (The C helper
+/// ignores an include after its first bad line; we do not.)
+private enum FileOutcome: Comparable { case complete, fatal }
 
 /// One pass over the include tree.
 private struct Walk {
@@ -132,7 +134,7 @@ private struct Walk {
                 }
             case .plain(.invalid(let problem)):
                 let diagnostic = Diagnostic(.error, problem.message, at: here, isCHelperMessage: problem.isCHelperMessage)
-                if report(diagnostic, .failed) { return .failed }
+                if report(diagnostic, .fatal) { return .fatal }
             case .rule(let action, let target, let specs):
                 switch RuleOptions.resolving(specs, with: accounts) {
                 case .success(let options): addRule(action, target, options: options, at: here)
@@ -161,9 +163,9 @@ private struct Walk {
         }
     }
 
-    /// An include that cannot be opened, or that fails to parse, is ignored (the rules it
-    /// gave before the failure stay), as in the C helper. One that is refused, cyclic or
-    /// too deep fails the whole ACL: the C helper's behaviour there is unsafe.
+    /// An include that does not exist or that the caller may not read is ignored, as in the
+    /// C helper. Any other failure (refused, unreadable for another reason, cyclic, too
+    /// deep, an error on any line) fails the whole ACL: the C helper's behaviour is unsafe.
     mutating func include(_ target: [UInt8], at here: SourceLocation, depth: Int) -> FileOutcome {
         func fatal(_ message: Message) -> FileOutcome {
             result.diagnostics.append(Diagnostic(.error, message, at: here))
@@ -186,18 +188,15 @@ private struct Walk {
             return .complete
         case .refused(let why):
             return fatal("include `\(path)' refused: \(why)")
+        case .failed(let why):
+            return fatal("include `\(path)' could not be read: \(why)")
         case .untrusted(let contents, let identity, let why):
             _ = fatal("include `\(path)' refused: \(why)")
             if !stopAtFirstError, !reading.contains(identity) { _ = parse(path, contents, identity, depth: depth) }
             return .fatal
         case .contents(let contents, let identity):
             if reading.contains(identity) { return fatal("include `\(path)' is a cycle: that file is already being read") }
-            let outcome = parse(path, contents, identity, depth: depth)
-            if outcome == .failed {
-                result.diagnostics.append(
-                    Diagnostic(.note, "include `\(path)' ignored after its error (rules before it still count)", at: here))
-            }
-            return outcome == .fatal ? .fatal : .complete
+            return parse(path, contents, identity, depth: depth)
         }
     }
 }

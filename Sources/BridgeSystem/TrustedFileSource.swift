@@ -2,8 +2,9 @@ import BridgePolicy
 @preconcurrency import Glibc
 
 /// Reads ACL files for the helper, as whoever this process now is (the caller, after the
-/// privilege drop), and trusts only what root alone could have written.
-/// Every check is made with fstat on the fd actually read, never on the path.
+/// privilege drop), and trusts only what root alone could have written: the file and every
+/// directory on its path (TrustedPath). Every check is made with fstat on the fd actually
+/// read, never on the path.
 public struct TrustedFileSource: ACLFileSource {
     public var limits: ACLLimits
     /// For the lint tool only: a regular file that fails the owner or mode check is still
@@ -18,24 +19,37 @@ public struct TrustedFileSource: ACLFileSource {
 
     public func read(_ path: [UInt8]) -> ACLFileRead {
         guard !path.contains(0) else { return .refused("the path contains a NUL byte") }
-        // O_NONBLOCK: opening a FIFO must not hang; O_NOCTTY: a terminal must not become ours.
-        let fd = withCString(path) { cPath in
-            retryingEINTR { open(cPath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
-        }
-        guard fd >= 0 else {
-            let code = errno
-            return code == ELOOP ? .refused("it is a symbolic link") : .unavailable(errorText(code))
+        let fd: Int32
+        switch TrustedPath.open(absolute(path)) {
+        case .file(let opened): fd = opened
+        case .unavailable(let why): return .unavailable(why)
+        case .refused(let why): return .refused(why)
+        case .failed(let why): return .failed(why)
         }
         defer { close(fd) }
         var status = stat()
-        guard fstat(fd, &status) == 0 else { return .unavailable(errorText(errno)) }
+        guard fstat(fd, &status) == 0 else { return .failed(errorText(errno)) }
         if let problem = shapeProblem(status) { return .refused(problem) }
         let ownership = ownershipProblem(status)
         if let ownership, !readsUntrustedFiles { return .refused(ownership) }
-        guard let contents = readAll(fd) else { return .refused("it is larger than \(limits.maximumFileSize) bytes") }
+        let contents: [UInt8]
+        switch FileContents.read(fd, limit: limits.maximumFileSize) {
+        case .success(let bytes): contents = bytes
+        case .failure(.tooLarge): return .refused("it is larger than \(limits.maximumFileSize) bytes")
+        case .failure(.readError(let code)): return .failed(errorText(code))
+        }
         let identity = FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
         if let ownership { return .untrusted(contents, identity, ownership) }
         return .contents(contents, identity)
+    }
+
+    /// The helper's paths are absolute; `lint FILE` may be given a relative one, which is
+    /// checked from `/` through the current directory like any other.
+    func absolute(_ path: [UInt8]) -> [UInt8] {
+        guard path.first != UInt8(ascii: "/") else { return path }
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return path }
+        return buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) } + [UInt8(ascii: "/")] + path
     }
 
     /// What must never be read at all: devices, FIFOs, directories, huge files.
@@ -52,23 +66,6 @@ public struct TrustedFileSource: ACLFileSource {
             return "it is writable by its group or by others (mode \(octal(status.st_mode & 0o7777)))"
         }
         return nil
-    }
-
-    /// Reads to the end, refusing (nil) anything past the size limit: the file may grow
-    /// after fstat.
-    func readAll(_ fd: Int32) -> [UInt8]? {
-        var contents: [UInt8] = []
-        // Not zero-filled: only what read() wrote is kept, and 16 KiB of fresh zeros would
-        // cost a memset and four new heap pages per file.
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 1)
-        defer { chunk.deallocate() }
-        while true {
-            let count = retryingEINTR { Glibc.read(fd, chunk.baseAddress, chunk.count) }
-            if count < 0 { return nil }
-            if count == 0 { return contents }
-            contents += UnsafeRawBufferPointer(rebasing: chunk[..<count])
-            if contents.count > limits.maximumFileSize { return nil }
-        }
     }
 }
 

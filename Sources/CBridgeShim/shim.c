@@ -5,6 +5,7 @@
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 const unsigned long sbh_TUNSETIFF = TUNSETIFF;
@@ -24,6 +25,7 @@ const short sbh_IFF_TAP = IFF_TAP;
 const short sbh_IFF_NO_PI = IFF_NO_PI;
 const short sbh_IFF_VNET_HDR = IFF_VNET_HDR;
 const short sbh_IFF_UP = IFF_UP;
+const int sbh_O_PATH = O_PATH;
 const int sbh_PR_SET_NO_NEW_PRIVS = PR_SET_NO_NEW_PRIVS;
 const int sbh_PR_GET_NO_NEW_PRIVS = PR_GET_NO_NEW_PRIVS;
 const int sbh_PR_SET_DUMPABLE = PR_SET_DUMPABLE;

@@ -159,22 +159,35 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
         #expect(rendered(result.diagnostics) == ["/etc/qemu/bridge.conf:1: include without a file name, ignored"])
     }
 
-    /// As in the C helper: the failing include keeps the rules it gave before its bad line,
-    /// loses the rest, and the including file goes on.
-    @Test func aFailingIncludeKeepsItsEarlierRulesAndTheIncluderGoesOn() {
+    /// Unlike the C helper, which drops an include after its bad line and goes on: the lines
+    /// after the error, or lines it reads differently, may hold a `deny`.
+    @Test func anErrorInAnIncludeFailsTheWholeACL() {
         let result = load([
-            (mainPath, "allow br0\ninclude broken.conf\nallow br1\n"),
-            ("/etc/qemu/broken.conf", "allow early0\nAllow typo\nallow late0\n"),
+            (mainPath, "allow all\ninclude broken.conf\n"),
+            ("/etc/qemu/broken.conf", "allow early0\nAllow typo\ndeny br0\n"),
         ])
-        #expect(result.succeeded)
-        #expect(summary(result.rules) == [
-            "/etc/qemu/bridge.conf:1 allow br0",
-            "/etc/qemu/broken.conf:1 allow early0",
-            "/etc/qemu/bridge.conf:3 allow br1",
-        ])
+        #expect(!result.succeeded)
         #expect(rendered(result.errors) == ["Unknown command `Allow'\n  at /etc/qemu/broken.conf:2"])
-        #expect(rendered(result.diagnostics.filter { $0.severity == .note }) == [
-            "/etc/qemu/bridge.conf:2: include `/etc/qemu/broken.conf' ignored after its error (rules before it still count)"
+    }
+
+    /// `# <5000 blanks>` is one line here, too long; the C helper reads it in 4 KiB pieces.
+    @Test func aLongLineInAnIncludeFailsTheWholeACLSoTheDenyAfterItIsNotLost() {
+        let result = load([
+            (mainPath, "allow all\ninclude long.conf\n"),
+            ("/etc/qemu/long.conf", "#" + String(repeating: " ", count: 5000) + "\ndeny br0\n"),
+        ])
+        #expect(!result.succeeded)
+        #expect(result.errors.first?.location == SourceLocation(file: Array("/etc/qemu/long.conf".utf8), line: 1))
+    }
+
+    @Test func anIncludeThatCouldNotBeReadFailsTheWholeACL() {
+        var fileSystem = InMemoryFileSystem()
+        fileSystem.addFile(mainPath, "allow all\ninclude /etc/qemu/deny.conf\n")
+        fileSystem.addFailed("/etc/qemu/deny.conf", because: "Too many open files")
+        let result = load(fileSystem)
+        #expect(!result.succeeded)
+        #expect(rendered(result.errors) == [
+            "/etc/qemu/bridge.conf:2: include `/etc/qemu/deny.conf' could not be read: Too many open files"
         ])
     }
 

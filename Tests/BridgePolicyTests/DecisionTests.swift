@@ -86,3 +86,30 @@ private func decide(_ bridge: String, _ acl: String) -> Decision {
         #expect(Decision.deniedMessage == "access denied by acl file")
     }
 }
+
+struct FilePermissionsTests {
+    let alice = CallerIdentity(uid: 1000, gid: 1000, supplementaryGroups: [27])
+
+    @Test func theOwnersBitsApplyToTheOwnerEvenWhenOthersMayRead() {
+        // 0044: everyone but the owner may read; the kernel then refuses the owner.
+        #expect(!FilePermissions(mode: 0o044, owner: 1000, group: 0).allows(.read, to: alice))
+        #expect(FilePermissions(mode: 0o400, owner: 1000, group: 0).allows(.read, to: alice))
+    }
+
+    @Test func theGroupsBitsApplyToAnyMemberPrimaryOrSupplementary() {
+        #expect(FilePermissions(mode: 0o640, owner: 0, group: 27).allows(.read, to: alice))
+        #expect(FilePermissions(mode: 0o640, owner: 0, group: 1000).allows(.read, to: alice))
+        #expect(!FilePermissions(mode: 0o604, owner: 0, group: 27).allows(.read, to: alice))
+        #expect(!FilePermissions(mode: 0o640, owner: 0, group: 4).allows(.read, to: alice))
+    }
+
+    @Test func othersBitsForEveryoneElse() {
+        #expect(FilePermissions(mode: 0o644, owner: 0, group: 0).allows(.read, to: alice))
+        #expect(!FilePermissions(mode: 0o600, owner: 0, group: 0).allows(.read, to: alice))
+    }
+
+    @Test func searchIsTheExecuteBit() {
+        #expect(FilePermissions(mode: 0o751, owner: 0, group: 0).allows(.search, to: alice))
+        #expect(!FilePermissions(mode: 0o754, owner: 0, group: 0).allows(.search, to: alice))
+    }
+}

@@ -1,3 +1,4 @@
+import BridgeSystem
 @preconcurrency import Glibc
 
 /// Runs a host tool (iptables, nft, dpkg-divert) and captures its standard output.
@@ -41,7 +42,7 @@ struct ExternalCommand {
         close(pipeEnds[1])  // the child holds its copy; EOF comes when it exits
         defer { close(pipeEnds[0]) }
         guard spawned == 0 else { return nil }
-        let bytes = FileFacts.readToEnd(pipeEnds[0])
+        let bytes = (try? FileContents.read(pipeEnds[0]).get()) ?? []
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
         let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)

@@ -1,3 +1,4 @@
+import BridgeSystem
 @preconcurrency import Glibc
 
 /// Small reads of the host's state for `doctor`: stat, one-line files, directory names.
@@ -12,19 +13,8 @@ enum FileFacts {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        return String(decoding: readToEnd(fd), as: UTF8.self)
-    }
-
-    /// Everything up to end of file (or the first error) from an open descriptor.
-    static func readToEnd(_ fd: Int32) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            if count <= 0 { return bytes }
-            bytes += chunk[..<count]
-        }
+        guard case .success(let bytes) = FileContents.read(fd) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func firstLine(_ path: String) -> String? {

@@ -35,6 +35,7 @@ extern const short sbh_IFF_TAP;
 extern const short sbh_IFF_NO_PI;
 extern const short sbh_IFF_VNET_HDR;
 extern const short sbh_IFF_UP;
+extern const int sbh_O_PATH;  // needs _GNU_SOURCE
 extern const int sbh_PR_SET_NO_NEW_PRIVS;
 extern const int sbh_PR_GET_NO_NEW_PRIVS;
 extern const int sbh_PR_SET_DUMPABLE;

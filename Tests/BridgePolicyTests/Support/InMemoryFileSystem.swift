@@ -31,6 +31,11 @@ struct InMemoryFileSystem: ACLFileSource {
         addUnavailable(Array(path.utf8), because: reason)
     }
 
+    /// A file that could not be read for a reason other than "missing" or "not yours" (EMFILE, EIO, an LSM).
+    mutating func addFailed(_ path: String, because reason: Message) {
+        entries[Self.normalised(Array(path.utf8))] = .failed(reason)
+    }
+
     /// A file the helper must not trust (not root's, group-writable, a symlink...).
     mutating func addRefused(_ path: [UInt8], because reason: Message = "it is owned by uid 1000, not root") {
         entries[Self.normalised(path)] = .refused(reason)

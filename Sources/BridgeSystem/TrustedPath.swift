@@ -1,0 +1,105 @@
+import BridgePolicy
+import CBridgeShim
+@preconcurrency import Glibc
+
+/// Opens an ACL file through directories that only root can change, as OpenSSH's
+/// StrictModes checks them: every directory from `/` down is root's and not writable by its
+/// group or others unless sticky. Otherwise another user could remove or rename a root-owned
+/// include, and its `deny` would vanish as a missing file.
+///
+/// The walk is made on descriptors, one component at a time (openat with O_PATH and
+/// O_NOFOLLOW, then fstat), so what is checked is what is opened: no path is looked up twice.
+enum TrustedPath {
+    enum Opened {
+        /// The file, opened for reading; not yet checked itself.
+        case file(Int32)
+        /// The `ACLFileRead` cases it may end in instead.
+        case unavailable(Message), refused(Message), failed(Message)
+    }
+
+    static let slash = UInt8(ascii: "/")
+
+    static func open(_ path: [UInt8]) -> Opened {
+        var components = path.split(separator: slash)
+        guard path.first == slash, let name = components.popLast() else { return .refused("it is not an absolute path to a file") }
+        var directory = retryingEINTR { Glibc.open("/", sbh_O_PATH | O_DIRECTORY | O_CLOEXEC) }
+        guard directory >= 0 else { return .failed(errorText(errno)) }
+        defer { close(directory) }
+        var directoryPath: [UInt8] = [slash]
+        var permissions: FilePermissions
+        switch trust(directory, directoryPath) {
+        case .success(let found): permissions = found
+        case .failure(let problem): return problem.opened
+        }
+        for component in components {
+            let next = withCString(Array(component)) { name in
+                retryingEINTR { openat(directory, name, sbh_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+            }
+            let shown = directoryPath + component
+            guard next >= 0 else { return lookupFailure(errno, of: Array(shown), in: directory, permissions) }
+            close(directory)
+            directory = next
+            directoryPath = shown + [slash]
+            switch trust(directory, Array(shown)) {
+            case .success(let found): permissions = found
+            case .failure(let problem): return problem.opened
+            }
+        }
+        // O_NONBLOCK: opening a FIFO must not hang; O_NOCTTY: a terminal must not become ours.
+        let fd = withCString(Array(name)) { name in
+            retryingEINTR { openat(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
+        }
+        guard fd >= 0 else {
+            let code = errno
+            if code == ELOOP { return .refused("it is a symbolic link") }
+            return lookupFailure(code, of: path, in: directory, permissions, reading: true)
+        }
+        return .file(fd)
+    }
+
+    /// A directory on the path is root's and writable only by root (or sticky).
+    static func trust(_ fd: Int32, _ path: [UInt8]) -> Result<FilePermissions, TrustFailure> {
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return .failure(TrustFailure(.failed(errorText(errno)))) }
+        if status.st_uid != 0 {
+            return .failure(TrustFailure(.refused("the directory `\(path)' on its path is owned by uid \(UInt32(status.st_uid)), not root")))
+        }
+        if status.st_mode & 0o022 != 0 && status.st_mode & S_ISVTX == 0 {
+            return .failure(TrustFailure(.refused(
+                "the directory `\(path)' on its path is writable by its group or by others (mode \(octal(status.st_mode & 0o7777))), so others could remove or replace what it holds")))
+        }
+        return .success(FilePermissions(mode: status.st_mode, owner: status.st_uid, group: status.st_gid))
+    }
+
+    struct TrustFailure: Error { let opened: Opened; init(_ opened: Opened) { self.opened = opened } }
+
+    /// Why `name` in `directory` could not be opened, sorted into what may be skipped (it
+    /// is not there; the mode bits keep this caller out) and what fails the ACL.
+    static func lookupFailure(
+        _ code: Int32, of path: [UInt8], in directory: Int32, _ directoryPermissions: FilePermissions,
+        reading: Bool = false
+    ) -> Opened {
+        let name = Array(path.split(separator: slash).last ?? [])
+        switch code {
+        case ENOENT:
+            return .unavailable(errorText(code))
+        case ENOTDIR:
+            // O_NOFOLLOW|O_DIRECTORY on a symbolic link: a link on the path is refused, as the file itself would be.
+            var status = stat()
+            let isLink = withCString(name) { fstatat(directory, $0, &status, AT_SYMLINK_NOFOLLOW) } == 0
+                && status.st_mode & S_IFMT == S_IFLNK
+            return isLink ? .refused("`\(path)' on its path is a symbolic link") : .unavailable(errorText(code))
+        case EACCES:
+            guard let caller = try? CallerIdentity.current() else { return .failed(errorText(code)) }
+            var explained = !directoryPermissions.allows(.search, to: caller)
+            var status = stat()
+            if !explained, reading, withCString(name, { fstatat(directory, $0, &status, AT_SYMLINK_NOFOLLOW) }) == 0 {
+                explained = !FilePermissions(mode: status.st_mode, owner: status.st_uid, group: status.st_gid).allows(.read, to: caller)
+            }
+            if explained { return .unavailable(errorText(code)) }
+            return .failed("\(errorText(code)), which its mode bits do not explain (a security module such as AppArmor refused it?)")
+        default:
+            return .failed(errorText(code))
+        }
+    }
+}
