@@ -266,6 +266,70 @@ case_include_cycle_of_two() {
     hostile
     expect_acl_refused "is a cycle"
 }
+# An error in any file fails the whole ACL: the C helper drops the include at its bad line and
+# goes on, losing the deny after it.
+case_include_long_comment_then_deny() {
+    conf 'allow all' 'include /etc/qemu/deny.conf'
+    acl_file /etc/qemu/deny.conf "#$(printf '%5000s' '')" 'deny br0'
+    hostile; expect_acl_refused "/etc/qemu/deny.conf:1"
+}
+case_include_unknown_command_then_deny() {
+    conf 'allow all' 'include /etc/qemu/deny.conf'
+    acl_file /etc/qemu/deny.conf 'permit br9' 'deny br0'
+    hostile; expect_acl_refused "Unknown command \`permit'" "/etc/qemu/deny.conf:1"
+}
+# Directories on the path: root's, not writable by group or others unless sticky.
+site_include() {  # MODE OWNER: /etc/qemu-site with that mode and owner, holding deny.conf (deny br0)
+    mkdir -p /etc/qemu-site && chmod "$1" /etc/qemu-site && chown "$2" /etc/qemu-site || fail "cannot make /etc/qemu-site"
+    acl_file /etc/qemu-site/deny.conf 'deny br0'
+    conf 'allow all' 'include /etc/qemu-site/deny.conf'
+}
+case_include_dir_group_writable() {
+    site_include 0775 root:65534
+    hostile; expect_acl_refused "the directory \`/etc/qemu-site' on its path is writable by its group or by others (mode 0775)"
+}
+case_include_dir_owned_by_user() {
+    site_include 0755 65534:65534
+    hostile; expect_acl_refused "the directory \`/etc/qemu-site' on its path is owned by uid 65534, not root"
+}
+case_include_dir_sticky_is_trusted() {
+    # Sticky: others cannot remove or rename root's file, so its deny holds, and is applied.
+    site_include 1777 root:root
+    hostile; expect_acl_refused "access denied by acl file"
+    acl_file /etc/qemu-site/deny.conf 'allow br0'
+    hostile; expect_attached
+}
+case_acl_dir_world_writable() {
+    conf 'allow br0'
+    chmod 0757 /etc/qemu
+    hostile; expect_acl_refused "the directory \`/etc/qemu' on its path is writable by its group or by others (mode 0757)"
+}
+case_include_through_symlinked_dir() {
+    site_include 0755 root:root
+    ln -s /etc/qemu-site /etc/qemu/site || fail "cannot make the link"
+    conf 'allow all' 'include /etc/qemu/site/deny.conf'
+    hostile; expect_acl_refused "\`/etc/qemu/site' on its path is a symbolic link"
+}
+case_include_missing_is_skipped() {
+    conf 'allow br0' 'include /etc/qemu/absent.conf' 'include /etc/qemu/absent-dir/x.conf'
+    hostile; expect_attached
+}
+case_include_unreadable_by_mode_is_skipped() {
+    # The per-user pattern: an include this caller may not read (mode 0600) is skipped.
+    conf 'allow br0' 'include /etc/qemu/other-user.conf'
+    acl_file /etc/qemu/other-user.conf 'deny br0'
+    chmod 0600 /etc/qemu/other-user.conf
+    hostile; expect_attached
+}
+case_include_refused_beyond_its_mode_fails() {
+    # Mode 0644 says the caller may read it; a POSIX ACL (as an LSM would) refuses: that EACCES
+    # is not the per-user pattern, and the deny in it must not be lost.
+    command -v setfacl >/dev/null || fail "setfacl is missing (scripts/install-deps installs acl)"
+    conf 'allow all' 'include /etc/qemu/deny.conf'
+    acl_file /etc/qemu/deny.conf 'deny br0'
+    setfacl -m u:65534:--- /etc/qemu/deny.conf || fail "cannot set a POSIX ACL on /etc/qemu/deny.conf"
+    hostile; expect_acl_refused "could not be read: Permission denied, which its mode bits do not explain"
+}
 case_include_chain_1000() {
     conf 'include /etc/qemu/inc0.conf'
     for i in $(seq 0 998); do acl_file "/etc/qemu/inc$i.conf" "include /etc/qemu/inc$((i + 1)).conf"; done
