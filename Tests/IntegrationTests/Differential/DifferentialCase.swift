@@ -73,6 +73,12 @@ enum DeliberateDifference: String, CaseIterable, Sendable {
     case longLine
     /// The C helper resolves a relative include against the caller's current directory.
     case relativeInclude
+    /// The C helper drops an include at its first bad line and goes on, losing what follows
+    /// (a `deny`); an error in any file fails our whole ACL.
+    case includeError
+    /// The C helper trusts a root-owned include in a directory others can write (they can
+    /// remove or replace it).
+    case untrustedDirectory
     /// The C helper recurses into an include cycle until fds (or the stack) run out.
     case includeCycle
     /// The C helper has no include depth limit.

@@ -79,12 +79,6 @@ extension DifferentialCase {
             files: [File("/etc/qemu/deny.conf", "deny br0\n")]),
         Case("missing include is ignored", c: .tap, conf: "include /etc/qemu/missing.conf\nallow br0\n"),
         Case("only a missing include", c: .fails, conf: "include /etc/qemu/missing.conf\n"),
-        Case("failed include keeps its earlier rules", c: .tap, conf: "include \(userConf)\n",
-            files: [user("allow br0\nbogus\n")]),
-        Case("failed include: the including file goes on", c: .tap, conf: "include \(userConf)\nallow br0\n",
-            files: [user("permit br0\n")]),
-        Case("include with a long name is ignored", c: .tap, conf: "include \(userConf)\nallow br0\n",
-            files: [user("allow abcdefghijklmnopq\n")]),
         Case("include path with trailing blanks and CR", c: .tap, conf: "include \(userConf) \t\r\n",
             files: [user("allow br0\n")]),
         Case("include without a path", c: .tap, conf: "include \nallow br0\n"),
@@ -146,6 +140,11 @@ extension DifferentialCase {
             .differs(.longLine, ours: "bytes long; at most 4095 are allowed"),
         Case("a long line of blanks after `allow br0'", c: .tap, conf: "allow br0" + String(repeating: " ", count: 5000) + "\n")
             .differs(.longLine, ours: "bytes long; at most 4095 are allowed"),
+        // The C helper reads the comment's tail as a blank line and applies the deny; we deny
+        // too, with the line's error (we once dropped the include at that line and granted).
+        Case("a long comment in an include, then a deny", c: .fails, conf: "allow all\ninclude /etc/qemu/deny.conf\n",
+            files: [File("/etc/qemu/deny.conf", "#" + String(repeating: " ", count: 5000) + "\ndeny br0\n")])
+            .differs(.longLine, ours: "bytes long; at most 4095 are allowed"),
         // relativeInclude
         Case("relative include from a directory the caller controls", c: .tap, conf: "include evil.conf\n",
             files: [.directory("$WORLD/tmp/evil", owner: File.nobody),
@@ -155,6 +154,23 @@ extension DifferentialCase {
         Case("relative include found beside bridge.conf", c: .fails, conf: "include user.conf\n",
             files: [user("allow br0\n")], workingDirectory: "$WORLD/tmp")
             .differsGivingTap(.relativeInclude),
+        // includeError
+        Case("failed include keeps its earlier rules", c: .tap, conf: "include \(userConf)\n",
+            files: [user("allow br0\nbogus\n")])
+            .differs(.includeError, ours: "failed to parse default acl file"),
+        Case("failed include: the including file goes on", c: .tap, conf: "include \(userConf)\nallow br0\n",
+            files: [user("permit br0\n")])
+            .differs(.includeError, ours: "Unknown command `permit'"),
+        Case("include with a long name is ignored", c: .tap, conf: "include \(userConf)\nallow br0\n",
+            files: [user("allow abcdefghijklmnopq\n")])
+            .differs(.includeError, ours: "too long: 17"),
+        // untrustedDirectory
+        Case("include in a group-writable directory", c: .tap, conf: "include /etc/qemu/site/user.conf\n",
+            files: [.directory("/etc/qemu/site", mode: 0o775), File("/etc/qemu/site/user.conf", "allow br0\n")])
+            .differs(.untrustedDirectory, ours: "on its path is writable by its group or by others (mode 0775)"),
+        Case("include in a directory the caller owns", c: .tap, conf: "include /etc/qemu/site/user.conf\n",
+            files: [.directory("/etc/qemu/site", owner: File.nobody), File("/etc/qemu/site/user.conf", "allow br0\n")])
+            .differs(.untrustedDirectory, ours: "on its path is owned by uid 65534, not root"),
         // includeCycle
         Case("bridge.conf includes itself", c: .tap, conf: "include \(File.bridgeConf)\nallow br0\n")
             .differs(.includeCycle, ours: "is a cycle"),
