@@ -12,7 +12,10 @@ public struct Explanation: Sendable {
     public var load: ACLLoadResult?
     /// Nil when the helper stops before deciding (bad name, ACL failed to load).
     public var decision: Decision?
-    /// Every rule that names this bridge or `all`, in file order.
+    /// The interface's other names here (its own name, its altnames), as the helper looks
+    /// them up: a deny of any of them wins.
+    public var otherNames: [[UInt8]] = []
+    /// Every rule that names this bridge (or another of its names) or `all`, in file order.
     public var matchingRules: [ACLRule]
 
     public var isAllowed: Bool { decision?.isAllowed ?? false }
@@ -26,7 +29,10 @@ public struct Explanation: Sendable {
         return port.bytes.isEmpty ? decision.reason : "\(decision.reason), port settings: \(port)"
     }
 
-    public init(bridge: [UInt8], file: [UInt8], source: any ACLFileSource = TrustedFileSource()) {
+    /// `otherNames` nil: looked up in this network namespace, as the helper does.
+    public init(
+        bridge: [UInt8], file: [UInt8], source: any ACLFileSource = TrustedFileSource(), otherNames: [[UInt8]]? = nil
+    ) {
         self.bridge = bridge
         self.file = file
         matchingRules = []
@@ -37,12 +43,15 @@ public struct Explanation: Sendable {
         }
         let load = ACLLoader(source: source).load(file)
         self.load = load
-        matchingRules = load.rules.filter { $0.matches(bridge: bridge) }
+        let otherNames = otherNames ?? (try? BridgeNames.lookUp(bridge))?.otherNames ?? []
+        self.otherNames = otherNames
+        matchingRules = load.rules.filter { rule in ([bridge] + otherNames).contains { rule.matches(bridge: $0) } }
         // As the helper decides: for this process's uid, gid and groups (`user=`, `group=`);
         // if the groups cannot be read, as for an unknown caller (never more permissive).
         if load.succeeded {
-            decision = (try? CallerIdentity.current()).map { decide(bridge: bridge, caller: $0, rules: load.rules) }
-                ?? decide(bridge: bridge, rules: load.rules)
+            decision = (try? CallerIdentity.current()).map {
+                decide(bridge: bridge, otherNames: otherNames, caller: $0, rules: load.rules)
+            } ?? decide(bridge: bridge, otherNames: otherNames, rules: load.rules)
         }
     }
 }

@@ -31,8 +31,13 @@ public enum Decision: Equatable, Sendable {
 }
 
 /// The decision for a known caller: the helper's.
-public func decide(bridge: [UInt8], caller: CallerIdentity, rules: [ACLRule]) -> Decision {
-    decide(bridge: bridge, rules: rules) { $0.options.applies(to: caller) }
+///
+/// `otherNames` are the interface's other names (its kernel name, its alternative names):
+/// a deny of any of them wins, while an allow counts only for the name asked for, as in
+/// the C helper. So another name of a denied bridge never reaches it, and no name grants
+/// more than the C helper would.
+public func decide(bridge: [UInt8], otherNames: [[UInt8]] = [], caller: CallerIdentity, rules: [ACLRule]) -> Decision {
+    decide(bridge: bridge, otherNames: otherNames, rules: rules) { $0.options.applies(to: caller) }
 }
 
 /// The decision for a caller we know nothing about (kept for callers written before rule
@@ -40,15 +45,20 @@ public func decide(bridge: [UInt8], caller: CallerIdentity, rules: [ACLRule]) ->
 /// about some callers is read against us: its allow never applies (nobody showed it is
 /// theirs) and its deny always does (nobody showed it is not), so an unknown caller gets
 /// no more than the least privileged caller could.
-public func decide(bridge: [UInt8], rules: [ACLRule]) -> Decision {
-    decide(bridge: bridge, rules: rules) { !$0.options.hasCallerCondition || $0.action == .deny }
+public func decide(bridge: [UInt8], otherNames: [[UInt8]] = [], rules: [ACLRule]) -> Decision {
+    decide(bridge: bridge, otherNames: otherNames, rules: rules) { !$0.options.hasCallerCondition || $0.action == .deny }
 }
 
-func decide(bridge: [UInt8], rules: [ACLRule], appliesToCaller: (ACLRule) -> Bool) -> Decision {
-    func matching(_ action: ACLRule.Action) -> ACLRule? {
-        rules.first { $0.action == action && $0.matches(bridge: bridge) && appliesToCaller($0) }
+func decide(
+    bridge: [UInt8], otherNames: [[UInt8]] = [], rules: [ACLRule], appliesToCaller: (ACLRule) -> Bool
+) -> Decision {
+    let deny = rules.first { rule in
+        rule.action == .deny && appliesToCaller(rule)
+            && (rule.matches(bridge: bridge) || otherNames.contains { rule.matches(bridge: $0) })
     }
-    if let deny = matching(.deny) { return .denied(by: deny) }
-    if let allow = matching(.allow) { return .allowed(by: allow) }
+    if let deny { return .denied(by: deny) }
+    if let allow = rules.first(where: { $0.action == .allow && $0.matches(bridge: bridge) && appliesToCaller($0) }) {
+        return .allowed(by: allow)
+    }
     return .denied(by: nil)
 }

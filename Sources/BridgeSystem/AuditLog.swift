@@ -14,18 +14,19 @@ public struct AuditLog {
     let fd: Int32?
     /// A stream socket (syslog-ng's unix-stream) needs each message NUL-terminated.
     let isStream: Bool
-    let prefix: Message
+    let uid: uid_t
+    /// As requested, and the interface's own name once known (BridgeNames.logged).
+    public var bridge: [UInt8]
 
     /// Connects to /dev/log. A host without a system log (nothing there, nobody listening)
     /// is not the caller's doing: that is a note on stderr. Any other failure (EMFILE,
     /// ENFILE, ENOMEM, ...) may be, and is refused.
     public static func connect(uid: uid_t, bridge: [UInt8]) throws(HelperFailure) -> AuditLog {
-        let prefix: Message = "uid=\(UInt32(uid)) bridge=\(bridge)"
         var lastError: Int32 = 0
         for type in [SOCK_DGRAM, SOCK_STREAM] {
             let fd = socket(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
             guard fd >= 0 else { throw unavailable(errno) }
-            if connectToLog(fd) { return AuditLog(fd: fd, isStream: type == SOCK_STREAM, prefix: prefix) }
+            if connectToLog(fd) { return AuditLog(fd: fd, isStream: type == SOCK_STREAM, uid: uid, bridge: bridge) }
             lastError = errno
             close(fd)
             if lastError != EPROTOTYPE { break }  // EPROTOTYPE: the other socket type may fit
@@ -33,7 +34,7 @@ public struct AuditLog {
         guard lastError == ENOENT || lastError == ECONNREFUSED else { throw unavailable(lastError) }
         StandardStreams.printError(
             "swift-bridge-helper: note: no system log at \(socketPath) (\(errorText(lastError))): this request is not audited")
-        return AuditLog(fd: nil, isStream: false, prefix: prefix)
+        return AuditLog(fd: nil, isStream: false, uid: uid, bridge: bridge)
     }
 
     static func unavailable(_ code: Int32) -> HelperFailure {
@@ -59,7 +60,7 @@ public struct AuditLog {
         guard let fd else { return }
         let priority = (failed ? LOG_WARNING : LOG_NOTICE) | LOG_AUTHPRIV
         var line: Message = "<\(priority)>\(Self.timestamp()) swift-bridge-helper[\(getpid())]: "
-        let entry: Message = "\(prefix) \(outcome)"
+        let entry: Message = "uid=\(UInt32(uid)) bridge=\(bridge) \(outcome)"
         line.bytes += auditEscaped(entry.bytes)
         if isStream { line.bytes.append(0) }
         let sent = line.bytes.withUnsafeBytes { buffer in

@@ -3,27 +3,32 @@ import CBridgeShim
 @preconcurrency import Glibc
 
 /// Steps 5-8 of the contract, each one ioctl with the C helper's exact message.
+/// The acts use the interface's own name; messages say the name the caller gave.
 public struct BridgeAttachment {
     let control: ControlSocket
+    /// The kernel's name of the bridge (BridgeNames.actingName).
     let bridge: [UInt8]
+    /// As in `--br=`, for messages.
+    let shown: [UInt8]
 
-    public init(control: ControlSocket, bridge: [UInt8]) {
+    public init(control: ControlSocket, bridge names: BridgeNames) {
         self.control = control
-        self.bridge = bridge
+        self.bridge = names.actingName
+        self.shown = names.requested
     }
 
     /// The bridge's MTU, asked before anything is created, and proof that it is a bridge:
     /// the C helper only finds out when SIOCBRADDIF fails, after making a tap.
     public func bridgeMTU() throws(HelperFailure) -> Int32 {
         let mtu = try control.mtu(of: bridge).orFail { error in
-            HelperFailure("failed to get mtu of bridge `\(bridge)': \(error.text)",
-                          hints: error.code == ENODEV ? ["there is no interface `\(bridge)' in this network namespace"] : [])
+            HelperFailure("failed to get mtu of bridge `\(shown)': \(error.text)",
+                          hints: error.code == ENODEV ? ["there is no interface `\(shown)' in this network namespace"] : [])
         }
         let driver = try control.driver(of: bridge).orFail { error in
-            HelperFailure("interface `\(bridge)' is not a bridge (ethtool: \(error.text)); nothing was created")
+            HelperFailure("interface `\(shown)' is not a bridge (ethtool: \(error.text)); nothing was created")
         }
         guard driver == Array("bridge".utf8) else {
-            throw HelperFailure("interface `\(bridge)' is not a bridge (its driver is `\(driver)'); nothing was created")
+            throw HelperFailure("interface `\(shown)' is not a bridge (its driver is `\(driver)'); nothing was created")
         }
         return mtu
     }
@@ -46,7 +51,7 @@ public struct BridgeAttachment {
 
     public func addToBridge(_ tap: [UInt8]) throws(HelperFailure) {
         let failure = { (error: Errno) in
-            HelperFailure("failed to add interface `\(tap)' to bridge `\(bridge)': \(error.text)")
+            HelperFailure("failed to add interface `\(tap)' to bridge `\(shown)': \(error.text)")
         }
         let index = try control.index(of: tap).orFail(failure)
         try control.addInterface(index: index, toBridge: bridge).orFail(failure)

@@ -119,19 +119,33 @@ enum NetlinkAttribute {
         make(type | sbh_NLA_F_NESTED, children)
     }
 
-    /// The attributes in `bytes`, by type (flags masked off); nil if one overruns.
+    /// The attributes in `bytes`, by type (flags masked off; of repeated ones, the last);
+    /// nil if one overruns.
     static func parse(_ bytes: ArraySlice<UInt8>) -> [UInt16: ArraySlice<UInt8>]? {
+        guard let list = list(bytes) else { return nil }
         var attributes: [UInt16: ArraySlice<UInt8>] = [:]
+        for (type, payload) in list { attributes[type] = payload }
+        return attributes
+    }
+
+    /// The attributes in `bytes`, in order, repeated ones too; nil if one overruns.
+    static func list(_ bytes: ArraySlice<UInt8>) -> [(type: UInt16, payload: ArraySlice<UInt8>)]? {
+        var attributes: [(type: UInt16, payload: ArraySlice<UInt8>)] = []
         var rest = bytes
         let headerSize = MemoryLayout<nlattr>.size
         while rest.count >= headerSize {
             let header = rest.withUnsafeBytes { $0.loadUnaligned(as: nlattr.self) }
             let length = Int(header.nla_len)
             guard length >= headerSize, length <= rest.count else { return nil }
-            attributes[header.nla_type & sbh_NLA_TYPE_MASK] = rest[(rest.startIndex + headerSize)..<(rest.startIndex + length)]
+            attributes.append((header.nla_type & sbh_NLA_TYPE_MASK, rest[(rest.startIndex + headerSize)..<(rest.startIndex + length)]))
             rest = rest.dropFirst(min(rest.count, RouteNetlink.aligned(length, to: sbh_NLA_ALIGNTO)))
         }
         return attributes
+    }
+
+    /// A string attribute's bytes, without the NUL the kernel ends it with.
+    static func string(_ payload: ArraySlice<UInt8>) -> [UInt8] {
+        Array(payload.prefix { $0 != 0 })
     }
 }
 

@@ -38,7 +38,7 @@ func runHelper() -> Never {
     }
     if privilege.source == .noPrivilege { fail(Privileges.missingPrivilege(callerSetNoNewPrivs: privilege.callerSetNoNewPrivs)) }
     // Connected before anything is decided: no audit socket, no tap (unless the host has no log).
-    let audit: AuditLog
+    var audit: AuditLog
     do { audit = try AuditLog.connect(uid: Privileges.realUserID(), bridge: request.bridge) } catch { fail(error) }
 
     // 3. The ACL, read as the caller, and the decision.
@@ -54,13 +54,17 @@ func runHelper() -> Never {
     }
     let caller: CallerIdentity
     do { caller = try CallerIdentity.current() } catch { fail(error, audit: audit) }
-    let decision = decide(bridge: request.bridge, caller: caller, rules: acl.rules)
+    // The bridge's other names (its own, its altnames): a deny of any of them wins.
+    let bridgeNames: BridgeNames
+    do { bridgeNames = try BridgeNames.lookUp(request.bridge) } catch { fail(error, audit: audit) }
+    audit.bridge = bridgeNames.logged
+    let decision = decide(bridge: request.bridge, otherNames: bridgeNames.otherNames, caller: caller, rules: acl.rules)
     guard decision.isAllowed else { fail(HelperFailure(Decision.deniedMessage), audit: audit, outcome: decision.reason) }
 
     // 4. The privileged acts, in the C helper's order, after checking what they act on.
     do {
         try CallerSocket.validate(request.socketFD)
-        let bridge = BridgeAttachment(control: try ControlSocket.open(), bridge: request.bridge)
+        let bridge = BridgeAttachment(control: try ControlSocket.open(), bridge: bridgeNames)
         let mtu = try bridge.bridgeMTU()
         var port = try PortSetup.prepare(for: decision, bridge: bridge)  // rule options: vlan=, isolated
         let tap = try TapDevice.create(vnetHeader: request.useVnet)

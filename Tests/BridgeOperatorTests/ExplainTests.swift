@@ -40,7 +40,7 @@ struct ExplainTests {
     @Test(arguments: table)
     func explainAgreesWithDecide(_ row: Case) {
         let files = MemoryFiles(files: ["/acl": row.acl, "/sub": "allow br0\n"])
-        let explanation = Explanation(bridge: Array(row.bridge.utf8), file: Array("/acl".utf8), source: files)
+        let explanation = Explanation(bridge: Array(row.bridge.utf8), file: Array("/acl".utf8), source: files, otherNames: [])
         #expect(explanation.isAllowed == row.allowed)
         // The helper's own path: the same loader and `decide`.
         let load = ACLLoader(source: files).load(Array("/acl".utf8))
@@ -58,10 +58,18 @@ struct ExplainTests {
 
     @Test func jsonNamesTheDecidingRule() {
         let files = MemoryFiles(files: ["/acl": "allow br0\ndeny br0\n"])
-        let explanation = Explanation(bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files)
+        let explanation = Explanation(bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files, otherNames: [])
         let json = JSONReport.encode(JSONReport.explain(explanation, user: UserIdentity(name: "u", uid: 1, gid: 2, groups: [3])))
         #expect(json.contains(#""allowed":false"#))
         #expect(json.contains(#""rule":{"action":"deny","file":"/acl","line":2,"target":"br0"}"#))
         #expect(json.contains(#""user":{"gid":2,"groups":[3],"name":"u","uid":1}"#))
+    }
+
+    @Test func aDenyOfAnotherNameOfTheBridgeDecidesAsInTheHelper() {
+        let files = MemoryFiles(files: ["/acl": "allow all\ndeny br-secure\n"])
+        let explanation = Explanation(
+            bridge: Array("storage0".utf8), file: Array("/acl".utf8), source: files, otherNames: [Array("br-secure".utf8)])
+        #expect(!explanation.isAllowed)
+        #expect(explanation.matchingRules.map(\.location.line) == [1, 2])
     }
 }

@@ -113,3 +113,28 @@ struct FilePermissionsTests {
         #expect(!FilePermissions(mode: 0o754, owner: 0, group: 0).allows(.search, to: alice))
     }
 }
+
+/// `--br=storage0` where storage0 is an alternative name of br-secure.
+@Suite struct OtherNamesOfTheBridge {
+    let caller = CallerIdentity(uid: 1000, gid: 1000)
+    func decide(_ requested: String, others: [String], _ acl: String) -> Decision {
+        BridgePolicy.decide(bridge: bytes(requested), otherNames: others.map(bytes), caller: caller, rules: rules(acl))
+    }
+
+    @Test func aDenyOfTheKernelNameWinsOverAllowAll() {
+        #expect(decide("storage0", others: ["br-secure"], "allow all\ndeny br-secure\n").reason == "denied by /etc/qemu/bridge.conf:2")
+    }
+
+    @Test func aDenyOfAnAlternativeNameWinsWhenTheKernelNameIsAsked() {
+        #expect(decide("br-secure", others: ["storage0"], "allow all\ndeny storage0\n").reason == "denied by /etc/qemu/bridge.conf:2")
+    }
+
+    @Test func anAllowCountsOnlyForTheNameAskedForAsInTheCHelper() {
+        #expect(decide("storage0", others: ["br-secure"], "allow storage0\n").isAllowed)
+        #expect(!decide("storage0", others: ["br-secure"], "allow br-secure\n").isAllowed, "the C helper would deny: never grant more")
+    }
+
+    @Test func withoutOtherNamesTheDecisionIsTheCHelpers() {
+        #expect(decide("br0", others: [], "allow all\ndeny br1\n").isAllowed)
+    }
+}

@@ -391,6 +391,41 @@ case_name_utf8_bridge() {
     expect_probe_attached brü
 }
 case_name_not_a_bridge() { conf 'allow all'; hostile -- --use-vnet --fd=@FD --br=ve0; expect_refused "is not a bridge"; }
+# Another name of a bridge (an altname, which the kernel resolves in every lookup).
+secure_bridge_with_altname() {
+    ip link add br-secure type bridge && ip link property add dev br-secure altname storage0 \
+        && ip link set br-secure up || fail "cannot make br-secure with altname storage0"
+}
+case_altname_of_a_denied_bridge() {
+    secure_bridge_with_altname
+    conf 'allow all' 'deny br-secure'
+    hostile -- --use-vnet --fd=@FD --br=storage0
+    expect_acl_refused "access denied by acl file"
+    [ -z "$(ip -o link show master br-secure)" ] || fail "a port was added to br-secure"
+}
+case_kernel_name_of_a_bridge_denied_by_altname() {
+    secure_bridge_with_altname
+    conf 'allow all' 'deny storage0'
+    hostile -- --use-vnet --fd=@FD --br=br-secure
+    expect_acl_refused "access denied by acl file"
+}
+case_altname_allowed_reaches_its_bridge() {
+    secure_bridge_with_altname
+    conf 'allow storage0'
+    probe --use-vnet --fd=@FD --br=storage0
+    expect_probe_attached br-secure
+    # An allow of the kernel's name does not grant the altname: the C helper would deny it.
+    conf 'allow br-secure'
+    hostile -- --use-vnet --fd=@FD --br=storage0
+    expect_acl_refused "access denied by acl file"
+}
+case_audit_altname_logs_both_names() {
+    private_dev_with_log
+    secure_bridge_with_altname
+    conf 'allow all' 'deny br-secure'
+    hostile --syslog=/dev/log -- --use-vnet --fd=@FD --br=storage0
+    expect_audit 84 "uid=65534 bridge=storage0 (br-secure) denied by /etc/qemu/bridge.conf:2"
+}
 
 # ---- the world changes under the helper --------------------------------------------------
 
