@@ -93,6 +93,35 @@ struct DoctorParsingTests {
         #expect(loaded.map(\.status) == [.ok])
     }
 
+    @Test func tunFlagsAndOwnersAsSysfsWritesThem() {
+        // `ip tuntap add mode tap`: IFF_TAP | IFF_NO_PI | IFF_PERSIST; the helper's: no IFF_PERSIST.
+        #expect(TunFlags(sysfs: "0x1802")?.persistent == true)
+        #expect(TunFlags(sysfs: "0x5002")?.persistent == false)
+        #expect(TunFlags(sysfs: "1802") == nil)
+        #expect(TapInventory.id("-1") == nil)
+        #expect(TapInventory.id("1000") == 1000)
+    }
+
+    @Test func fdinfoNamesTheAttachedInterface() {
+        let attached = "pos:\t0\nflags:\t02000002\nmnt_id:\t25\nino:\t1049\niff:\ttap0\n"
+        #expect(TunHolders.interfaceName(fdinfo: attached) == "tap0")
+        // Opened but never attached (no TUNSETIFF yet): no `iff:` line.
+        #expect(TunHolders.interfaceName(fdinfo: "pos:\t0\nflags:\t02000002\n") == nil)
+    }
+
+    @Test func orphanIsPersistentAndUnheld() {
+        let tap = TapDevice(name: "tap0", master: "br0", persistent: true, owner: 1000, group: nil, holders: [])
+        #expect(tap.isOrphan)
+        #expect(!TapDevice(name: "tap1", master: "br0", persistent: true, owner: nil, group: nil, holders: [42]).isOrphan)
+        #expect(!TapDevice(name: "tap2", master: "br0", persistent: false, owner: nil, group: nil, holders: []).isOrphan)
+        let inventory = TapInventory(taps: [tap], holdersComplete: true)
+        let checks = TapHolderChecks(bridge: "br0", inventory: inventory)
+        let finding = checks.orphans(on: "br0")
+        #expect(finding.status == .warn && finding.fix == "ip link delete tap0")
+        #expect(TapHolderChecks(bridge: "br0", inventory: TapInventory(taps: [tap], holdersComplete: false)).orphans(on: "br0").status == .info)
+        #expect(checks.orphans(on: "br1").status == .ok)
+    }
+
     @Test func subnetOfABridgeAddress() {
         #expect(OutsideAccessChecks.network("10.0.2.1/24") == "10.0.2.0/24")
         #expect(OutsideAccessChecks.network("192.168.100.77/30") == "192.168.100.76/30")

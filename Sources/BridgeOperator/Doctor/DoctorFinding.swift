@@ -44,6 +44,9 @@ public enum Doctor {
             findings += checks.findings()
             bridgeFacts = checks.facts
         }
+        if options.bridge == nil || bridgeFacts?.isBridge == true {
+            findings += TapHolderChecks(bridge: options.bridge).findings()
+        }
         findings += ACLChecks(path: options.configPath, bridge: options.bridge).findings()
         findings += AppArmorChecks(profilesPath: options.appArmorProfilesPath, enabledPath: options.appArmorEnabledPath).findings()
         findings += QEMUDefaultHelperCheck(defaultPath: options.qemuDefaultHelperPath, helperPath: options.helperPath).findings()
