@@ -29,7 +29,7 @@ struct TapHolderChecks {
         let status: DoctorFinding.Status = inventory.holdersComplete ? .warn : .info
         let held = inventory.holdersComplete ? "no process holds" : "no process we may look at holds (run as root to see every process)"
         return DoctorFinding("bridge.orphan_taps", status,
-            "persistent tap(s) on `\(bridge)' that \(held): \(described.joined(separator: ", ")): they stay on the bridge after QEMU exits, and their owner can attach to them again whatever bridge.conf says now",
+            "persistent tap(s) on `\(bridge)' that \(held): \(described.joined(separator: ", ")): they stay on the bridge after QEMU exits, and a tap's owner can attach to it again whatever bridge.conf says now",
             fix: left.map { "ip link delete \($0.name)" }.joined(separator: " && "))
     }
 
@@ -43,13 +43,13 @@ struct TapHolderChecks {
             let assignType = FileFacts.firstLine("\(directory)/addr_assign_type"),
             let address = FileFacts.firstLine("\(directory)/address")
         else {
-            return DoctorFinding("bridge.mac", .info, "whether `\(bridge)''s MAC is fixed: unknown (/sys shows another network namespace)")
+            return DoctorFinding("bridge.mac", .info, "whether the MAC of `\(bridge)' is fixed: unknown (/sys shows another network namespace)")
         }
         if assignType == Self.addressSetByAdmin {
-            return DoctorFinding("bridge.mac", .ok, "`\(bridge)''s MAC \(address) is fixed")
+            return DoctorFinding("bridge.mac", .ok, "the MAC of `\(bridge)' (\(address)) is fixed")
         }
         return DoctorFinding("bridge.mac", .warn,
-            "`\(bridge)''s MAC \(address) is not fixed (addr_assign_type \(assignType)): the bridge takes a port's MAC, so a guest that changes its tap's MAC (the holder of a tap fd can) moves the bridge's own address",
-            fix: "ip link set dev \(bridge) address \(address)   # NetworkManager: nmcli connection modify \(bridge) bridge.mac-address \(address) (or ethernet.cloned-mac-address)")
+            "the MAC of `\(bridge)' (\(address)) is not fixed (addr_assign_type \(assignType)): the bridge takes a port's MAC, so whoever holds a tap's fd can change that tap's MAC and move the bridge's own address",
+            fix: "ip link set dev \(bridge) address \(address)   # NetworkManager: nmcli connection modify \"$(nmcli -g GENERAL.CONNECTION device show \(bridge))\" bridge.mac-address \(address) (or ethernet.cloned-mac-address)")
     }
 }
