@@ -1,13 +1,14 @@
 import BridgePolicy
 
 /// Checks on rules that parse, but cannot do what they say: names no bridge can have,
-/// rules that `deny` always overrides, repeats, and `allow all`.
+/// rules that `deny` always overrides, repeats, `allow all`, and port settings that an
+/// earlier allow always takes the place of.
 struct RuleLint {
     let rules: [ACLRule]
 
     func findings() -> [LintFinding] {
         rules.enumerated().flatMap { index, rule in
-            nameFindings(rule) + overrideFindings(rule, index: index)
+            nameFindings(rule) + overrideFindings(rule, index: index) + portShadowFindings(rule, index: index)
         }
     }
 
@@ -46,5 +47,38 @@ struct RuleLint {
         }
         guard let overriding else { return [] }
         return [LintFinding(.warning, "this rule never takes effect: `deny' at \(overriding.location.message) wins wherever it is in the file", at: rule.location)]
+    }
+
+    /// The port settings come from the first matching allow (`Decision.portSettings`), so
+    /// `allow br0` then `allow br0 user=1000 isolated` never isolates user 1000's taps: the
+    /// earlier rule is first for everyone the later one is about. Only an earlier rule that
+    /// covers all of the later one's callers and bridges is reported, so every warning is true.
+    func portShadowFindings(_ rule: ACLRule, index: Int) -> [LintFinding] {
+        guard rule.action == .allow, rule.options.hasPortSettings else { return [] }
+        let settings = rule.options.portSettingsMessage
+        guard let earlier = rules[..<index].first(where: {
+            $0.action == .allow && Self.covers($0, rule)
+                && ($0.options.vlan != rule.options.vlan || $0.options.isolated != rule.options.isolated)
+        }) else { return [] }
+        let instead: Message = earlier.options.hasPortSettings ? "with `\(earlier.options.portSettingsMessage)' instead" : "without port options"
+        return [LintFinding(.warning,
+            "`\(settings)' never applies: the `allow' at \(earlier.location.message) matches first for the same callers and sets up the port \(instead) (port settings come from the first matching allow)",
+            at: rule.location)]
+    }
+
+    /// True when every caller and bridge that `later` matches, `earlier` matches too.
+    /// `user=` lists any uid; `group=` any group; both must hold when both are given.
+    static func covers(_ earlier: ACLRule, _ later: ACLRule) -> Bool {
+        let bridges: Bool
+        switch (earlier.target, later.target) {
+        case (.all, _): bridges = true
+        case (.bridge(let name), _): bridges = later.target == .bridge(name)
+        }
+        func subset(_ outer: [UInt32]?, _ inner: [UInt32]?) -> Bool {
+            guard let outer else { return true }
+            guard let inner else { return false }
+            return inner.allSatisfy(outer.contains)
+        }
+        return bridges && subset(earlier.options.users, later.options.users) && subset(earlier.options.groups, later.options.groups)
     }
 }

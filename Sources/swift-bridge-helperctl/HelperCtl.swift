@@ -83,6 +83,7 @@ struct Doctor: ParsableCommand {
     @Option(help: "The tun device.") var tun = "/dev/net/tun"
     @Option(help: "QEMU's compiled-in default helper path.") var qemuHelper = "/usr/lib/qemu/qemu-bridge-helper"
     @Option(help: "AppArmor's list of loaded profiles.") var apparmorProfiles = "/sys/kernel/security/apparmor/profiles"
+    @Option(help: "Whether AppArmor is enabled (world-readable).") var apparmorEnabled = "/sys/module/apparmor/parameters/enabled"
     @OptionGroup var output: OutputOptions
 
     func run() throws {
@@ -92,6 +93,7 @@ struct Doctor: ParsableCommand {
         options.tunPath = tun
         options.qemuDefaultHelperPath = qemuHelper
         options.appArmorProfilesPath = apparmorProfiles
+        options.appArmorEnabledPath = apparmorEnabled
         let findings = BridgeOperator.Doctor.run(options)
         output.emit(
             json: { JSONReport.encode(JSONReport.doctor(findings, bridge: bridge)) },

@@ -37,6 +37,91 @@ struct DoctorParsingTests {
         #expect(!firewall.acceptsForwarding(from: "br1"))
     }
 
+    /// NetworkManager's `ipv4.method shared` on brnm0, as `nft list ruleset` prints it.
+    static let networkManagerShared = """
+        table ip nm-shared-brnm0 {
+        \tchain nat_postrouting {
+        \t\ttype nat hook postrouting priority srcnat; policy accept;
+        \t\tip saddr 10.42.0.0/24 ip daddr != 10.42.0.0/24 masquerade
+        \t}
+        \tchain filter_forward {
+        \t\ttype filter hook forward priority filter; policy accept;
+        \t\tip daddr 10.42.0.0/24 oifname "brnm0" ct state { established, related } accept
+        \t\tip saddr 10.42.0.0/24 iifname "brnm0" accept
+        \t}
+        }
+        """
+
+    @Test func nftNetworkManagerSharedTableIsNAT() {
+        let firewall = Firewall.parseNft(Self.networkManagerShared)
+        #expect(firewall.nftTables == ["nm-shared-brnm0"])
+        #expect(firewall.masquerades)
+        #expect(firewall.hasNetworkManagerNAT(for: "brnm0"))
+        #expect(!firewall.hasNetworkManagerNAT(for: "br0"))
+        #expect(!firewall.forwardDrops)
+    }
+
+    @Test func iptablesWithoutMasqueradeTakesNATFromNft() {
+        // iptables-nft lists only its own tables: NetworkManager's is seen through nft.
+        var firewall = Firewall(tool: "iptables", forwardDrops: false, forwardRules: [], masquerades: false)
+        firewall.addNAT(from: Firewall.parseNft(Self.networkManagerShared))
+        #expect(firewall.masquerades)
+        #expect(firewall.tool == "iptables, nft")
+        #expect(!firewall.forwardDrops)
+        let checks = OutsideAccessChecks(bridge: "brnm0", facts: nil, firewall: firewall)
+        #expect(checks.masquerade().status == .ok)
+        let unrelated = Firewall.parseNft("table inet filter {\n\tchain input {\n\t}\n}\n")
+        #expect(unrelated.nftTables == ["filter"] && !unrelated.masquerades)
+    }
+
+    @Test func nmSharedTableAloneCountsForItsBridge() {
+        let table = Firewall.parseNft("table ip nm-shared-brnm0 {\n}\n")
+        let checks = OutsideAccessChecks(bridge: "brnm0", facts: nil, firewall: table)
+        #expect(checks.masquerade().status == .ok)
+        #expect(OutsideAccessChecks(bridge: "br0", facts: nil, firewall: table).masquerade().status == .warn)
+        #expect(OutsideAccessChecks(bridge: "br0", facts: nil, firewall: nil).masquerade().status == .info)
+    }
+
+    @Test func appArmorEnabledButProfilesUnreadable() {
+        let user = AppArmorChecks(profilesPath: "/p", enabledPath: "/e", isRoot: false)
+        let unknown = user.findings(profiles: nil, enabled: "Y")
+        #expect(unknown.map(\.status) == [.info])
+        #expect(unknown[0].message.contains("AppArmor is enabled") && unknown[0].message.contains("unknown without root"))
+        #expect(user.findings(profiles: nil, enabled: nil)[0].message.hasPrefix("AppArmor is not active here"))
+        #expect(user.findings(profiles: nil, enabled: "N")[0].message.hasPrefix("AppArmor is not active here"))
+        let loaded = user.findings(profiles: "/usr/libexec/swift-bridge-helper (enforce)\n", enabled: "Y")
+        #expect(loaded.map(\.status) == [.ok])
+    }
+
+    @Test func tunFlagsAndOwnersAsSysfsWritesThem() {
+        // `ip tuntap add mode tap`: IFF_TAP | IFF_NO_PI | IFF_PERSIST; the helper's: no IFF_PERSIST.
+        #expect(TunFlags(sysfs: "0x1802")?.persistent == true)
+        #expect(TunFlags(sysfs: "0x5002")?.persistent == false)
+        #expect(TunFlags(sysfs: "1802") == nil)
+        #expect(TapInventory.id("-1") == nil)
+        #expect(TapInventory.id("1000") == 1000)
+    }
+
+    @Test func fdinfoNamesTheAttachedInterface() {
+        let attached = "pos:\t0\nflags:\t02000002\nmnt_id:\t25\nino:\t1049\niff:\ttap0\n"
+        #expect(TunHolders.interfaceName(fdinfo: attached) == "tap0")
+        // Opened but never attached (no TUNSETIFF yet): no `iff:` line.
+        #expect(TunHolders.interfaceName(fdinfo: "pos:\t0\nflags:\t02000002\n") == nil)
+    }
+
+    @Test func orphanIsPersistentAndUnheld() {
+        let tap = TapDevice(name: "tap0", master: "br0", persistent: true, owner: 1000, group: nil, holders: [])
+        #expect(tap.isOrphan)
+        #expect(!TapDevice(name: "tap1", master: "br0", persistent: true, owner: nil, group: nil, holders: [42]).isOrphan)
+        #expect(!TapDevice(name: "tap2", master: "br0", persistent: false, owner: nil, group: nil, holders: []).isOrphan)
+        let inventory = TapInventory(taps: [tap], holdersComplete: true)
+        let checks = TapHolderChecks(bridge: "br0", inventory: inventory)
+        let finding = checks.orphans(on: "br0")
+        #expect(finding.status == .warn && finding.fix == "ip link delete tap0")
+        #expect(TapHolderChecks(bridge: "br0", inventory: TapInventory(taps: [tap], holdersComplete: false)).orphans(on: "br0").status == .info)
+        #expect(checks.orphans(on: "br1").status == .ok)
+    }
+
     @Test func subnetOfABridgeAddress() {
         #expect(OutsideAccessChecks.network("10.0.2.1/24") == "10.0.2.0/24")
         #expect(OutsideAccessChecks.network("192.168.100.77/30") == "192.168.100.76/30")

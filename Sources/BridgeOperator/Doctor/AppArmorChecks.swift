@@ -1,11 +1,30 @@
+@preconcurrency import Glibc
+
 /// AppArmor: libvirt confines bridge helpers with a child profile named after the C
 /// helper's path; ours needs its own profile, or none.
+/// The list of loaded profiles is readable by root only; whether AppArmor is enabled at
+/// all is world-readable (/sys/module/apparmor/parameters/enabled says `Y`), so an
+/// ordinary user learns that much and is told the rest needs root.
 struct AppArmorChecks {
     let profilesPath: String
+    let enabledPath: String
+    var isRoot = geteuid() == 0
 
     func findings() -> [DoctorFinding] {
-        guard let profiles = FileFacts.text(profilesPath) else {
-            return [DoctorFinding("apparmor", .info, "AppArmor is not active here (no \(profilesPath))")]
+        findings(profiles: FileFacts.text(profilesPath), enabled: FileFacts.firstLine(enabledPath))
+    }
+
+    /// `profiles`: the profiles file's text, nil when unreadable; `enabled`: the module
+    /// parameter's first line, nil when AppArmor is not built in or not loaded.
+    func findings(profiles: String?, enabled: String?) -> [DoctorFinding] {
+        guard let profiles else {
+            guard enabled == "Y" else {
+                return [DoctorFinding("apparmor", .info, "AppArmor is not active here (no \(profilesPath); \(enabledPath) does not say Y)")]
+            }
+            let why = isRoot ? "\(profilesPath) cannot be read" : "unknown without root (\(profilesPath) is readable by root only)"
+            return [DoctorFinding("apparmor", .info,
+                "AppArmor is enabled; whether a swift-bridge-helper profile is loaded and enforced: \(why)",
+                fix: "sudo aa-status | grep bridge-helper   # or run doctor as root")]
         }
         // Lines look like `/usr/libexec/swift-bridge-helper (enforce)`.
         let lines = profiles.split(separator: "\n").map(String.init)

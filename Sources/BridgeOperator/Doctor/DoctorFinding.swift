@@ -27,6 +27,8 @@ public struct DoctorOptions: Sendable {
     public var tunPath = "/dev/net/tun"
     public var qemuDefaultHelperPath = "/usr/lib/qemu/qemu-bridge-helper"
     public var appArmorProfilesPath = "/sys/kernel/security/apparmor/profiles"
+    /// World-readable `Y` when AppArmor is enabled (the profiles list is root's only).
+    public var appArmorEnabledPath = "/sys/module/apparmor/parameters/enabled"
 
     public init(bridge: String? = nil) { self.bridge = bridge }
 }
@@ -42,8 +44,11 @@ public enum Doctor {
             findings += checks.findings()
             bridgeFacts = checks.facts
         }
+        if options.bridge == nil || bridgeFacts?.isBridge == true {
+            findings += TapHolderChecks(bridge: options.bridge).findings()
+        }
         findings += ACLChecks(path: options.configPath, bridge: options.bridge).findings()
-        findings += AppArmorChecks(profilesPath: options.appArmorProfilesPath).findings()
+        findings += AppArmorChecks(profilesPath: options.appArmorProfilesPath, enabledPath: options.appArmorEnabledPath).findings()
         findings += QEMUDefaultHelperCheck(defaultPath: options.qemuDefaultHelperPath, helperPath: options.helperPath).findings()
         findings += OutsideAccessChecks(bridge: options.bridge, facts: bridgeFacts).findings()
         return findings

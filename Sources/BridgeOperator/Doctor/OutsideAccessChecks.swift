@@ -64,6 +64,9 @@ struct OutsideAccessChecks {
         if firewall.masquerades {
             return DoctorFinding("outside.masquerade", .ok, "a MASQUERADE (NAT) rule is present (\(firewall.tool))")
         }
+        if firewall.hasNetworkManagerNAT(for: bridgeName) {
+            return DoctorFinding("outside.masquerade", .ok, "NetworkManager's shared-mode NAT for \(bridgeName) is present (nftables table \(Firewall.networkManagerTable(bridgeName)))")
+        }
         let subnet = facts?.ipv4.first.map(Self.network) ?? "GUEST_SUBNET"
         return DoctorFinding("outside.masquerade", .warn,
             "no MASQUERADE rule: guests on a private subnet reach outside only if the upstream router knows their subnet",
@@ -84,37 +87,60 @@ struct OutsideAccessChecks {
 }
 
 /// The filter and NAT rules as iptables (`-S`) or nft (`list ruleset`) print them.
+/// NAT is read from both: NetworkManager's shared mode writes its masquerade to a native
+/// nftables table (`nm-shared-BRIDGE`) that iptables, even iptables-nft, does not list.
 struct Firewall {
     var tool: String
     var forwardDrops: Bool
     var forwardRules: [String]
     var masquerades: Bool
+    /// nftables table names (`nm-shared-brnm0`); empty when nft is absent or not allowed.
+    var nftTables: [String] = []
 
     func acceptsForwarding(from bridge: String) -> Bool {
         forwardRules.contains { $0.contains("-i \(bridge) ") && $0.hasSuffix("-j ACCEPT") }
             || forwardRules.contains { $0.contains("iifname \"\(bridge)\"") && $0.contains("accept") }
     }
 
+    static func networkManagerTable(_ bridge: String) -> String { "nm-shared-\(bridge)" }
+
+    /// NetworkManager's `ipv4.method shared` on this bridge: its table holds the NAT.
+    func hasNetworkManagerNAT(for bridge: String) -> Bool {
+        nftTables.contains(Self.networkManagerTable(bridge))
+    }
+
     static func read() -> Firewall? {
+        let nft = ExternalCommand("nft", ["list", "ruleset"])?.run().flatMap { $0.status == 0 ? parseNft($0.standardOutput) : nil }
         if let forward = ExternalCommand("iptables", ["-w", "2", "-S", "FORWARD"])?.run(), forward.status == 0,
             let nat = ExternalCommand("iptables", ["-w", "2", "-t", "nat", "-S", "POSTROUTING"])?.run()
         {
             let rules = forward.standardOutput.split(separator: "\n").map(String.init)
-            return Firewall(tool: "iptables", forwardDrops: rules.contains("-P FORWARD DROP"),
+            var firewall = Firewall(tool: "iptables", forwardDrops: rules.contains("-P FORWARD DROP"),
                 forwardRules: rules, masquerades: nat.standardOutput.contains("MASQUERADE"))
+            if let nft { firewall.addNAT(from: nft) }
+            return firewall
         }
-        if let ruleset = ExternalCommand("nft", ["list", "ruleset"])?.run(), ruleset.status == 0 {
-            return parseNft(ruleset.standardOutput)
-        }
-        return nil
+        return nft
+    }
+
+    /// The forward verdict stays iptables' (as before); NAT from either tool counts.
+    mutating func addNAT(from nft: Firewall) {
+        if !masquerades && nft.masquerades { tool += ", nft" }
+        masquerades = masquerades || nft.masquerades
+        nftTables = nft.nftTables
     }
 
     /// A chain is a forward chain that drops when its `type filter hook forward` line
-    /// says `policy drop`.
+    /// says `policy drop`; a table starts `table FAMILY NAME {`.
     static func parseNft(_ text: String) -> Firewall {
         let lines = text.split(separator: "\n").map { String($0).trimmingBlanks() }
         let drops = lines.contains { $0.contains("hook forward") && $0.contains("policy drop") }
-        return Firewall(tool: "nft", forwardDrops: drops, forwardRules: lines, masquerades: lines.contains { $0.contains("masquerade") })
+        let tables = lines.compactMap { line -> String? in
+            let words = line.split(separator: " ")
+            return words.count >= 3 && words[0] == "table" ? String(words[2]) : nil
+        }
+        return Firewall(tool: "nft", forwardDrops: drops, forwardRules: lines,
+            masquerades: lines.contains { $0.contains("masquerade") }, nftTables: tables)
     }
 }
 

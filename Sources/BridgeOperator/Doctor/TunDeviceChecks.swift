@@ -13,8 +13,7 @@ struct TunDeviceChecks {
         guard let status = FileFacts.status(path) else {
             return DoctorFinding("tun.device", .fail, "\(path) does not exist", fix: "modprobe tun   # udev creates it; or: \(create)")
         }
-        let major = (status.st_rdev >> 8) & 0xfff, minor = (status.st_rdev & 0xff) | ((status.st_rdev >> 12) & 0xfff00)
-        guard status.st_mode & S_IFMT == S_IFCHR, major == 10, minor == 200 else {
+        guard FileFacts.isTunDevice(status) else {
             return DoctorFinding("tun.device", .fail, "\(path) is not the tun character device 10:200", fix: "rm \(path) && \(create)")
         }
         guard status.st_mode & 0o666 == 0o666 else {
