@@ -5,12 +5,18 @@
 // before main), and replaces the environment for good. glibc has by then already handled
 // its own variables the AT_SECURE way. Linked into the helper only, never into tests.
 //
+// This only holds in a static build: in a dynamic one, libswiftCore.so's initialisers run
+// before any constructor of the executable, so the runtime has read the caller's
+// environment already. The constructor then does not claim to have cleared it, and main
+// refuses to run.
+//
 // glibc passes every constructor (argc, argv, envp), so the same constructor records
-// argv for main: no /proc/self/maps, no file descriptor needed.
+// argv for main: no file descriptor needed.
 #define _GNU_SOURCE
 #include "CHelperStartup.h"
 
 #include <stddef.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 static int cleared = 0;
@@ -35,39 +41,10 @@ __attribute__((constructor(101))) static void sbh_clear_environment(int argc, ch
         environ[0] = runtime_setting;
         environ[1] = NULL;
     }
-    cleared = 1;
+    // AT_BASE is where the kernel mapped a program interpreter (ld.so): 0 for a static build.
+    cleared = getauxval(AT_BASE) == 0;
 }
 
 int sbh_environment_was_cleared(void) { return cleared; }
 int sbh_startup_argc(void) { return startup_argc; }
 char *const *sbh_startup_argv(void) { return startup_argv; }
-
-// The Swift runtime's CommandLine support (CommandLine.cpp in libswiftCore.a) consists of
-// exactly these two functions plus a static initialiser that, in every process, reads
-// /proc/self/maps to find argv behind environ: five system calls and a sscanf per mapping,
-// and no argv at all when the caller left no free file descriptor. Defining both here keeps
-// that archive member, and its initialiser, out of the link; CommandLine then answers from
-// the argv the constructor recorded. Should a future runtime add a symbol to that member and
-// need it, the link fails with a duplicate definition; should it rename these two, the member
-// (and its /proc read) simply comes back: slower, never different.
-static char **override_argv = NULL;
-static int override_argc = 0;
-static char *empty_argv[] = {NULL};
-
-__attribute__((swiftcall)) void _swift_stdlib_overrideUnsafeArgvArgc(char **argv, int argc) {
-    override_argv = argv;
-    override_argc = argc;
-}
-
-__attribute__((swiftcall)) char **_swift_stdlib_getUnsafeArgvArgc(int *outArgLen) {
-    if (override_argv != NULL) {
-        *outArgLen = override_argc;
-        return override_argv;
-    }
-    if (startup_argv == NULL) {
-        *outArgLen = 0;
-        return empty_argv;
-    }
-    *outArgLen = startup_argc;
-    return startup_argv;
-}

@@ -21,7 +21,12 @@ func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = 
 func runHelper() -> Never {
     // 1. A sane process: fds 0-2 open, argv present, privileges narrowed and verified.
     guard StandardStreams.ensureOpen() else { exit(1) }
-    guard sbh_environment_was_cleared() == 1 else { exit(1) }  // the SWIFT_* variables are gone
+    // The SWIFT_* variables are gone before the runtime read them: only a static build can say so.
+    guard sbh_environment_was_cleared() == 1 else {
+        fail(HelperFailure(
+            "swift-bridge-helper: refusing to run: this build is dynamically linked, so the Swift runtime read the caller's environment before any code of ours ran",
+            hints: ["build it with: swift build -c release -Xswiftc -static-executable"]))
+    }
     // argv as the kernel gave it, recorded by the start-up constructor (not CommandLine,
     // which needs a free fd to find it).
     guard sbh_startup_argc() > 0 else {

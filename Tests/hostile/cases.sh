@@ -210,6 +210,15 @@ case_runtime_environment_denied() {
     [ "$(stderr_text)" = "$plain" ] || fail "the environment changed the messages"
     no_marker
 }
+case_dynamic_build_refuses_to_run() {
+    # A dynamic build's runtime reads SWIFT_* before any code of ours: it must refuse, with
+    # privilege as without, and send nothing.
+    conf 'allow br0'
+    file -L "$SBH_DYNAMIC_HELPER" | grep -q "dynamically linked" || fail "$SBH_DYNAMIC_HELPER is not a dynamic build"
+    world_install "$SBH_DYNAMIC_HELPER" dyn
+    helper=$WORLD/bin/dyn-$copy hostile
+    expect_refused "refusing to run: this build is dynamically linked"
+}
 case_runtime_backtracer_on_crash() {
     # A caller can signal its own helper (same uid after the drop): a SIGSEGV must not
     # start a caller-chosen backtracer, and must leave nothing behind.
