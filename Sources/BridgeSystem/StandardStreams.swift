@@ -1,4 +1,5 @@
 import BridgePolicy
+import CBridgeShim
 @preconcurrency import Glibc
 
 public enum StandardStreams {
@@ -29,5 +30,19 @@ public enum StandardStreams {
     public static func printFailure(_ failure: HelperFailure) {
         printError(failure.message)
         for hint in failure.hints { printError("  \(hint)") }
+    }
+
+    /// libvirt reads our stderr on another thread and reports whatever it holds when the
+    /// socket closes, that is when we exit: so before a failing exit, give a reading pipe up
+    /// to a fifth of a second to take our message, or the user gets an error with no reason.
+    public static func waitUntilErrorsAreRead() {
+        var status = stat()
+        guard fstat(2, &status) == 0, status.st_mode & S_IFMT == S_IFIFO else { return }
+        var pause = timespec(tv_sec: 0, tv_nsec: 2_000_000)
+        for _ in 0..<100 {
+            var unread: Int32 = 0
+            guard sbh_ioctl(2, UInt(FIONREAD), &unread) == 0, unread > 0 else { return }
+            nanosleep(&pause, nil)
+        }
     }
 }

@@ -12,6 +12,7 @@ func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = 
     StandardStreams.printFailure(failure)
     // A refusal whose line cannot be written is still a refusal: nothing more to do.
     if let audit { try? audit.record(outcome ?? "failed: \(failure.message)", failed: true) }
+    StandardStreams.waitUntilErrorsAreRead()
     exit(1)
 }
 

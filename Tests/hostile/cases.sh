@@ -436,6 +436,30 @@ case_audit_altname_logs_both_names() {
     expect_audit 84 "uid=65534 bridge=storage0 (br-secure) denied by /etc/qemu/bridge.conf:2"
 }
 
+# libvirt reads the helper's stderr on another thread and reports what it holds when the
+# socket reaches EOF: the socket may close only after the message was read (or 0.2 s passed).
+case_refusal_message_read_before_the_socket_closes() {
+    conf 'allow other'
+    OUT=$(python3 - "$helper" <<'PY' 2>&1
+import os, select, socket, subprocess, sys
+ours, theirs = socket.socketpair()
+read_end, write_end = os.pipe()
+helper = subprocess.Popen([sys.argv[1], "--use-vnet", f"--fd={theirs.fileno()}", "--br=br0"],
+                          stderr=write_end, pass_fds=[theirs.fileno()], user=65534, group=65534, extra_groups=[])
+os.close(write_end); theirs.close()
+readable, _, _ = select.select([ours], [], [], 0.1)  # stderr not read yet, as libvirt's race
+if readable: sys.exit("the socket closed before anyone read stderr")
+message = os.read(read_end, 4096).decode()
+readable, _, _ = select.select([ours], [], [], 2)
+if not readable or ours.recv(16) != b"": sys.exit("no EOF on the socket after stderr was read")
+status = helper.wait(5)
+print(f"stderr={message.strip()}\nexit={status}")
+PY
+) || fail "$OUT"
+    grep -qE "^(stderr=)?access denied by acl file$" <<<"$OUT" || fail "not the refusal message"
+    grep -qx "exit=1" <<<"$OUT" || fail "the helper did not exit 1"
+}
+
 # ---- the world changes under the helper --------------------------------------------------
 
 case_bridge_deleted_at_start() {
