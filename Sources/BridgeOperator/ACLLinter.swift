@@ -17,22 +17,38 @@ public struct LintReport: Sendable {
 /// valid but cannot mean what their author meant. Nothing here parses a line: the
 /// grammar is BridgePolicy's, the decision is `decide`.
 public struct ACLLinter {
-    public var source: any ACLFileSource
+    public var trusted: TrustedFileSource
 
     /// The helper's file source and trust checks, reporting instead of stopping.
-    public init(source: any ACLFileSource = TrustedFileSource(readsUntrustedFiles: true)) {
-        self.source = source
+    public init(trusted: TrustedFileSource = TrustedFileSource()) {
+        self.trusted = trusted
     }
 
     public func lint(_ path: [UInt8]) -> LintReport {
-        let recorder = RecordingFileSource(source)
-        let load = ACLLoader(source: recorder, stopAtFirstError: false).load(path)
+        let source = LintFileSource(trusted)
+        let load = ACLLoader(source: source, stopAtFirstError: false).load(path)
         var findings = load.diagnostics.map { finding(from: $0, mainFile: path) }
+        findings += refusalFindings(source, mainFile: path)
         findings += RuleLint(rules: load.rules).findings()
-        for file in recorder.contents {
+        for file in source.files {
             findings += IncludeLint.findings(in: file.path, contents: file.bytes)
         }
         return LintReport(file: path, findings: ordered(unique(findings), files: load.filesRead), filesRead: load.filesRead)
+    }
+
+    /// What the helper would have said of each file it refuses and lint read anyway: about
+    /// the main file itself, or at every include line that reads that file.
+    func refusalFindings(_ source: LintFileSource, mainFile: [UInt8]) -> [LintFinding] {
+        source.refusals.flatMap { refusal -> [LintFinding] in
+            if refusal.path == mainFile {
+                return [LintFinding(file: mainFile, line: nil, severity: .error, message: refusal.why)]
+            }
+            return source.files.flatMap { file in
+                IncludeLint.includeLines(in: file.path, contents: file.bytes)
+                    .filter { $0.resolved == refusal.path }
+                    .map { LintFinding(.error, "include `\(refusal.path)' refused: \(refusal.why)", at: $0.location) }
+            }
+        }
     }
 
     func finding(from diagnostic: Diagnostic, mainFile: [UInt8]) -> LintFinding {
@@ -43,12 +59,7 @@ public struct ACLLinter {
             case .note: .note
             }
         guard let location = diagnostic.location else {
-            // The loader writes problems with the main file as `PATH: why`; the finding
-            // carries the path itself.
-            let prefix = mainFile + Array(": ".utf8)
-            let bytes = diagnostic.message.bytes
-            let why = bytes.starts(with: prefix) ? Array(bytes.dropFirst(prefix.count)) : bytes
-            return LintFinding(file: mainFile, line: nil, severity: severity, message: Message(bytes: why))
+            return LintFinding(file: diagnostic.file ?? mainFile, line: nil, severity: severity, message: diagnostic.message)
         }
         return LintFinding(severity, diagnostic.message, at: location)
     }

@@ -22,10 +22,6 @@ public enum ACLFileRead: Sendable {
     /// Opened, but not to be trusted (not root's, writable by others, not a regular file,
     /// a symlink, too large). We refuse the whole ACL, whichever file it is.
     case refused(Message)
-    /// Readable, but not to be trusted: what `refused` would say, with the contents anyway.
-    /// Only the lint tool's source returns this, so that it can check the rest of the file;
-    /// the loader still fails the ACL exactly as for `refused`.
-    case untrusted([UInt8], FileIdentity, Message)
 }
 
 /// How the policy reads ACL files. The helper's implementation opens them as the calling

@@ -52,14 +52,10 @@ public struct ACLLoader {
         var walk = Walk(loader: self, mainFile: path)
         switch walk.source.read(path) {
         case .unavailable(let why), .failed(let why), .refused(let why):
-            walk.result.diagnostics.append(Diagnostic(.error, "\(path): \(why)", at: nil))
+            walk.result.diagnostics.append(Diagnostic(.error, why, aboutFile: path))
             walk.result.succeeded = false
         case .contents(let contents, let identity):
             walk.result.succeeded = walk.parse(path, contents, identity, depth: 0) == .complete
-        case .untrusted(let contents, let identity, let why):
-            walk.result.diagnostics.append(Diagnostic(.error, "\(path): \(why)", at: nil))
-            walk.result.succeeded = false
-            if !stopAtFirstError { _ = walk.parse(path, contents, identity, depth: 0) }
         }
         return walk.result
     }
@@ -190,10 +186,6 @@ private struct Walk {
             return fatal("include `\(path)' refused: \(why)")
         case .failed(let why):
             return fatal("include `\(path)' could not be read: \(why)")
-        case .untrusted(let contents, let identity, let why):
-            _ = fatal("include `\(path)' refused: \(why)")
-            if !stopAtFirstError, !reading.contains(identity) { _ = parse(path, contents, identity, depth: depth) }
-            return .fatal
         case .contents(let contents, let identity):
             if reading.contains(identity) { return fatal("include `\(path)' is a cycle: that file is already being read") }
             return parse(path, contents, identity, depth: depth)

@@ -41,7 +41,7 @@ public struct AccountFileDatabase: AccountDatabase {
         let contents: [UInt8]
         switch source.read(path) {
         case .contents(let bytes, _): contents = bytes
-        case .unavailable(let why), .failed(let why), .refused(let why), .untrusted(_, _, let why): return .unavailable("\(path): \(why)")
+        case .unavailable(let why), .failed(let why), .refused(let why): return .unavailable("\(path): \(why)")
         }
         for line in FileLines(contents) {
             let fields = line.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)

@@ -7,14 +7,9 @@ import BridgePolicy
 /// read, never on the path.
 public struct TrustedFileSource: ACLFileSource {
     public var limits: ACLLimits
-    /// For the lint tool only: a regular file that fails the owner or mode check is still
-    /// read and returned as `.untrusted` (which the loader refuses just the same), so that
-    /// its lines can be checked too. Never set by the helper.
-    public var readsUntrustedFiles = false
 
-    public init(limits: ACLLimits = .standard, readsUntrustedFiles: Bool = false) {
+    public init(limits: ACLLimits = .standard) {
         self.limits = limits
-        self.readsUntrustedFiles = readsUntrustedFiles
     }
 
     public func read(_ path: [UInt8]) -> ACLFileRead {
@@ -29,18 +24,14 @@ public struct TrustedFileSource: ACLFileSource {
         defer { close(fd) }
         var status = stat()
         guard fstat(fd, &status) == 0 else { return .failed(errorText(errno)) }
-        if let problem = shapeProblem(status) { return .refused(problem) }
-        let ownership = ownershipProblem(status)
-        if let ownership, !readsUntrustedFiles { return .refused(ownership) }
+        if let problem = shapeProblem(status) ?? ownershipProblem(status) { return .refused(problem) }
         let contents: [UInt8]
         switch FileContents.read(fd, limit: limits.maximumFileSize) {
         case .success(let bytes): contents = bytes
         case .failure(.tooLarge): return .refused("it is larger than \(limits.maximumFileSize) bytes")
         case .failure(.readError(let code)): return .failed(errorText(code))
         }
-        let identity = FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
-        if let ownership { return .untrusted(contents, identity, ownership) }
-        return .contents(contents, identity)
+        return .contents(contents, FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)))
     }
 
     /// The helper's paths are absolute; `lint FILE` may be given a relative one, which is

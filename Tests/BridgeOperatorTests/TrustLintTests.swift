@@ -38,6 +38,20 @@ struct TrustLintTests {
         #expect(!report.isClean)
     }
 
+    /// A file the helper refuses for its directory is still read by lint, and its lines checked.
+    @Test func includeInAnUntrustedDirectoryIsAnErrorAndStillChecked() throws {
+        let copy = try CorpusCopy()
+        defer { copy.remove() }
+        try #require(mkdir("\(copy.root)/open", 0o755) == 0 && chmod("\(copy.root)/open", 0o777) == 0)
+        try copy.write("t.conf", "allow br0\ninclude open/x.conf\n")
+        try copy.write("open/x.conf", "nonsense\n")
+        let report = ACLLinter().lint(Array("\(copy.root)/t.conf".utf8))
+        let output = HumanReport.lint(report, style: TerminalText(usesColour: false)).replacingOccurrences(of: copy.root + "/", with: "")
+        #expect(output.contains("t.conf:2: error: include `open/x.conf' refused: the directory `open' on its path is writable by its group or by others (mode 0777)"))
+        #expect(output.contains("open/x.conf:1: error: Invalid config line: nonsense"))
+        #expect(!report.isClean)
+    }
+
     @Test func missingMainFileIsAnError() throws {
         let report = ACLLinter().lint(Array("/nonexistent/bridge.conf".utf8))
         #expect(report.findings.map(\.rendered.description) == ["/nonexistent/bridge.conf: error: No such file or directory"])

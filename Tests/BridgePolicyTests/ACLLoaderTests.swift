@@ -59,6 +59,8 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
         let result = load([])
         #expect(!result.succeeded)
         #expect(rendered(result.errors) == ["/etc/qemu/bridge.conf: No such file or directory"])
+        #expect(result.errors.map(\.file) == [bytes(mainPath)])
+        #expect(result.errors.map(\.location) == [nil])
     }
 
     @Test func anUntrustedMainFileFails() {

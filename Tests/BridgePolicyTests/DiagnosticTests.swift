@@ -22,6 +22,15 @@ import Testing
         #expect(diagnostic.rendered == "/etc/qemu/bridge.conf: No such file or directory")
     }
 
+    /// A problem with a whole file names the file apart from the message, for lint to place it.
+    @Test func aWholeFileProblemKeepsItsFileApart() {
+        let diagnostic = Diagnostic(.error, "No such file or directory", aboutFile: bytes("/etc/qemu/bridge.conf"))
+        #expect(diagnostic.message == "No such file or directory")
+        #expect(diagnostic.file == bytes("/etc/qemu/bridge.conf"))
+        #expect(diagnostic.location == nil)
+        #expect(diagnostic.rendered == "/etc/qemu/bridge.conf: No such file or directory")
+    }
+
     @Test func locationsAreFileColonLine() {
         #expect(here.message == "/etc/qemu/bridge.conf:7")
         #expect(here.description == "/etc/qemu/bridge.conf:7")

@@ -1,0 +1,42 @@
+import BridgePolicy
+import BridgeSystem
+@preconcurrency import Glibc
+
+/// The helper's file source for `lint`: every file is judged exactly as the helper judges it,
+/// but a regular file the helper refuses (not root's, writable by others, on an untrusted
+/// path) is read anyway, so that its lines are checked too. The refusal is remembered and
+/// reported by the linter; the helper's source and loader never see such a file.
+final class LintFileSource: ACLFileSource {
+    let trusted: TrustedFileSource
+    /// Every file handed to the loader, with what it held.
+    private(set) var files: [(path: [UInt8], bytes: [UInt8])] = []
+    /// Files the helper refuses that were read for checking only, with why they are refused.
+    private(set) var refusals: [(path: [UInt8], why: Message)] = []
+
+    init(_ trusted: TrustedFileSource = TrustedFileSource()) { self.trusted = trusted }
+
+    func read(_ path: [UInt8]) -> ACLFileRead {
+        var read = trusted.read(path)
+        if case .refused(let why) = read, let anyway = readForChecking(path) {
+            if !refusals.contains(where: { $0.path == path }) { refusals.append((path, why)) }
+            read = anyway
+        }
+        if case .contents(let bytes, _) = read, !files.contains(where: { $0.path == path }) {
+            files.append((path, bytes))
+        }
+        return read
+    }
+
+    /// Only what is safe to read at all: a regular file, not through a symlink, within the limit.
+    func readForChecking(_ path: [UInt8]) -> ACLFileRead? {
+        guard !path.contains(0) else { return nil }
+        let fd = withCString(path) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+            case .success(let bytes) = FileContents.read(fd, limit: trusted.limits.maximumFileSize)
+        else { return nil }
+        return .contents(bytes, FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)))
+    }
+}
