@@ -19,6 +19,11 @@ public struct FilePermissions: Equatable, Sendable {
 
     public enum Access: UInt32, Sendable { case read = 4, search = 1 }
 
+    /// A mode as `ls` and chmod write it: `0644`, `04755`.
+    public static func octal(_ mode: UInt32) -> Message {
+        Message(stringLiteral: "0" + String(mode & 0o7777, radix: 8))
+    }
+
     public func allows(_ access: Access, to caller: CallerIdentity) -> Bool {
         let shift: UInt32 = caller.uid == owner ? 6 : caller.isMember(of: group) ? 3 : 0
         return (mode >> shift) & access.rawValue != 0

@@ -54,12 +54,8 @@ public struct TrustedFileSource: ACLFileSource {
     func ownershipProblem(_ status: stat) -> Message? {
         if status.st_uid != 0 { return "it is owned by uid \(UInt32(status.st_uid)), not root" }
         if status.st_mode & 0o022 != 0 {
-            return "it is writable by its group or by others (mode \(octal(status.st_mode & 0o7777)))"
+            return "it is writable by its group or by others (mode \(FilePermissions.octal(status.st_mode)))"
         }
         return nil
     }
-}
-
-func octal(_ mode: mode_t) -> Message {
-    Message(stringLiteral: "0" + String(mode, radix: 8))
 }

@@ -66,7 +66,7 @@ enum TrustedPath {
         }
         if status.st_mode & 0o022 != 0 && status.st_mode & S_ISVTX == 0 {
             return .failure(TrustFailure(.refused(
-                "the directory `\(path)' on its path is writable by its group or by others (mode \(octal(status.st_mode & 0o7777))), so others could remove or replace what it holds")))
+                "the directory `\(path)' on its path is writable by its group or by others (mode \(FilePermissions.octal(status.st_mode))), so others could remove or replace what it holds")))
         }
         return .success(FilePermissions(mode: status.st_mode, owner: status.st_uid, group: status.st_gid))
     }

@@ -43,6 +43,4 @@ enum FileFacts {
         let major = (status.st_rdev >> 8) & 0xfff, minor = (status.st_rdev & 0xff) | ((status.st_rdev >> 12) & 0xfff00)
         return status.st_mode & S_IFMT == S_IFCHR && major == 10 && minor == 200
     }
-
-    static func octal(_ mode: mode_t) -> String { "0" + String(mode & 0o7777, radix: 8) }
 }

@@ -1,3 +1,4 @@
+import BridgePolicy
 import BridgeSystem
 import CBridgeShim
 @preconcurrency import Glibc
@@ -17,7 +18,7 @@ struct HelperBinaryChecks {
         var findings: [DoctorFinding] = []
         if status.st_uid != 0 || status.st_mode & 0o022 != 0 {
             findings.append(DoctorFinding("helper.installed", .fail,
-                "\(path) is owned by uid \(status.st_uid) with mode \(FileFacts.octal(status.st_mode)): someone other than root could replace a privileged program",
+                "\(path) is owned by uid \(status.st_uid) with mode \(FilePermissions.octal(status.st_mode)): someone other than root could replace a privileged program",
                 fix: "chown root:root \(path) && chmod go-w \(path)"))
         } else {
             findings.append(DoctorFinding("helper.installed", .ok, "\(path) is installed, owned by root"))

@@ -1,3 +1,4 @@
+import BridgePolicy
 @preconcurrency import Glibc
 
 /// /dev/net/tun: present, the real device (char 10:200), open to every user, module loaded.
@@ -18,10 +19,10 @@ struct TunDeviceChecks {
         }
         guard status.st_mode & 0o666 == 0o666 else {
             return DoctorFinding("tun.device", .fail,
-                "\(path) has mode \(FileFacts.octal(status.st_mode)): users other than its owner cannot open it, so the helper fails with `failed to open /dev/net/tun: Permission denied'",
+                "\(path) has mode \(FilePermissions.octal(status.st_mode)): users other than its owner cannot open it, so the helper fails with `failed to open /dev/net/tun: Permission denied'",
                 fix: "chmod 0666 \(path)   # and make it last: a udev rule KERNEL==\"tun\", MODE=\"0666\"")
         }
-        return DoctorFinding("tun.device", .ok, "\(path) is the tun device, mode \(FileFacts.octal(status.st_mode))")
+        return DoctorFinding("tun.device", .ok, "\(path) is the tun device, mode \(FilePermissions.octal(status.st_mode))")
     }
 
     /// /proc/misc lists registered misc devices (`200 tun` once the module is in).
