@@ -70,8 +70,7 @@ public struct AccountFileDatabase: AccountDatabase {
 /// A numeric uid or gid: decimal, below (uid_t)-1, which means "no id" to the kernel.
 public enum AccountID {
     public static func parse(_ text: [UInt8]) -> UInt32? {
-        guard let value = ACLOptionsGrammar.decimal(text, atMost: 10), value < UInt64(UInt32.max) else { return nil }
-        return UInt32(value)
+        DecimalNumber.parse(text, in: 0...(UInt32.max - 1))
     }
 }
 
