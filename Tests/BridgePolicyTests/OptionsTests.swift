@@ -281,3 +281,14 @@ func directiveAfterARuleOrIncludeFails(text: String) {
     #expect(RuleOptions(users: [1], vlan: 10).portSettingsMessage == "vlan=10")
     #expect(RuleOptions().message == "")
 }
+
+@Test func portSettingsAreTheOptionsWithoutWhomTheRuleIsAbout() {
+    let options = RuleOptions(users: [1], groups: [2], vlan: 10, isolated: true)
+    #expect(options.portSettings == RuleOptions(vlan: 10, isolated: true))
+    let rule = ACLRule(action: .allow, target: .all, location: location(2), options: options)
+    #expect(Decision.allowed(by: rule).portSettings == options.portSettings)
+    #expect(Decision.denied(by: rule).portSettings == RuleOptions())
+    #expect(options.portSettingsMessage == options.portSettings.message)
+    #expect(!RuleOptions(users: [1], groups: [2]).hasPortSettings)
+    #expect(RuleOptions(isolated: true).hasPortSettings && RuleOptions(vlan: 1).hasPortSettings)
+}
