@@ -57,8 +57,7 @@ struct RuleLint {
         guard rule.action == .allow, rule.options.hasPortSettings else { return [] }
         let settings = rule.options.portSettingsMessage
         guard let earlier = rules[..<index].first(where: {
-            $0.action == .allow && Self.covers($0, rule)
-                && ($0.options.vlan != rule.options.vlan || $0.options.isolated != rule.options.isolated)
+            $0.action == .allow && Self.covers($0, rule) && $0.options.portSettings != rule.options.portSettings
         }) else { return [] }
         let instead: Message = earlier.options.hasPortSettings ? "with `\(earlier.options.portSettingsMessage)' instead" : "without port options"
         return [LintFinding(.warning,

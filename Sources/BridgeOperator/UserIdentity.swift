@@ -13,25 +13,42 @@ public struct UserIdentity: Equatable, Sendable {
 
     public enum Problem: Error, CustomStringConvertible {
         case unknownUser(String)
+        case accountsUnavailable(Message)
         case notRoot
         case switchFailed(String)
         public var description: String {
             switch self {
             case .unknownUser(let name): return "no such user: \(name)"
+            case .accountsUnavailable(let why): return "cannot read the account files: \(why)"
             case .notRoot: return "--user needs root (only root can read the files as another user)"
             case .switchFailed(let why): return "could not become the user: \(why)"
             }
         }
     }
 
-    /// By name or uid, from the account files. Not through NSS: in a static executable
+    /// The account files as the helper reads them for `user=` and `group=`.
+    public static var systemAccounts: AccountFileDatabase { AccountFileDatabase(source: TrustedFileSource()) }
+
+    /// By uid or name, from the account files. Not through NSS: in a static executable
     /// glibc's NSS modules (libnss_systemd, sssd) are loaded into a process with its own
-    /// libc and crash, so the tool reads /etc/passwd and /etc/group itself; the groups are
-    /// those a login through `files` gives (primary plus every group that lists the user).
-    public static func lookup(_ nameOrUID: String, accounts: AccountFiles = .system) throws(Problem) -> UserIdentity {
-        guard let user = accounts.user(named: nameOrUID) ?? UInt32(nameOrUID).flatMap({ accounts.user(withID: $0) })
-        else { throw .unknownUser(nameOrUID) }
-        return user
+    /// libc and crash, so the tool reads /etc/passwd and /etc/group with the helper's own
+    /// parser; the groups are those a login through `files` gives (primary plus every group
+    /// that lists the user). A number is a uid, as in the helper's `user=`.
+    public static func lookup(_ nameOrUID: String, accounts: AccountFileDatabase = systemAccounts) throws(Problem) -> UserIdentity {
+        let users: [PasswdEntry], groups: [GroupEntry]
+        do throws(AccountFileProblem) {
+            users = try accounts.passwd()
+            groups = try accounts.group()
+        } catch {
+            throw .accountsUnavailable(error.message)
+        }
+        let key = Array(nameOrUID.utf8), uid = AccountID.parse(key)
+        guard let user = users.first(where: { user in uid.map { $0 == user.uid } ?? (user.name == key) }) else {
+            throw .unknownUser(nameOrUID)
+        }
+        var ids = [user.gid]
+        for group in groups where group.members.contains(user.name) && !ids.contains(group.gid) { ids.append(group.gid) }
+        return UserIdentity(name: String(decoding: user.name, as: UTF8.self), uid: user.uid, gid: user.gid, groups: ids)
     }
 
     /// Becomes this user for good: groups, then gid, then uid (the order in which each
@@ -61,11 +78,11 @@ public struct UserIdentity: Equatable, Sendable {
         return Array(groups.prefix(Int(max(filled, 0))))
     }
 
-    /// Whoever this process is now.
-    public static func current(accounts: AccountFiles = .system) -> UserIdentity {
+    /// Whoever this process is now; named by uid when the account files do not name it.
+    public static func current(accounts: AccountFileDatabase = systemAccounts) -> UserIdentity {
         let uid = getuid()
-        let name = accounts.user(withID: uid)?.name ?? String(uid)
-        var identity = UserIdentity(name: name, uid: uid, gid: getgid(), groups: [])
+        let entry = (try? accounts.passwd())?.first { $0.uid == uid }
+        var identity = UserIdentity(name: entry.map { String(decoding: $0.name, as: UTF8.self) } ?? String(uid), uid: uid, gid: getgid(), groups: [])
         identity.groups = identity.currentGroups()
         return identity
     }

@@ -99,7 +99,8 @@ public enum ACLOptionsGrammar {
         case [UInt8](ascii: "group"): return names(value, option: word).map(ACLOptionSpec.groups)
         case [UInt8](ascii: "vlan"):
             guard action == .allow else { return .failure(.portSettingOnDeny(keyword)) }
-            return vlanID(value).map { .success(.vlan($0)) } ?? .failure(.vlanOutOfRange(value))
+            // 0 and 4095 are reserved.
+            return DecimalNumber.parse(value, in: RuleOptions.vlanRange).map { .success(.vlan($0)) } ?? .failure(.vlanOutOfRange(value))
         default: return .failure(.unknownOption(word))
         }
     }
@@ -108,24 +109,5 @@ public enum ACLOptionsGrammar {
         guard !list.isEmpty else { return .failure(.emptyList(Array(option.dropLast()))) }
         let names = list.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map(Array.init)
         return names.contains(where: \.isEmpty) ? .failure(.emptyListEntry(option)) : .success(names)
-    }
-
-    /// Decimal digits only (no sign, no spaces), 1-4094: 0 and 4095 are reserved.
-    static func vlanID(_ text: [UInt8]) -> UInt16? {
-        guard let value = decimal(text, atMost: 4), let id = UInt16(exactly: value),
-            RuleOptions.vlanRange.contains(id)
-        else { return nil }
-        return id
-    }
-
-    /// A plain decimal of at most `digits` digits.
-    static func decimal(_ text: [UInt8], atMost digits: Int) -> UInt64? {
-        guard !text.isEmpty, text.count <= digits else { return nil }
-        var value: UInt64 = 0
-        for byte in text {
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-            value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
-        }
-        return value
     }
 }

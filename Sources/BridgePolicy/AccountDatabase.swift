@@ -16,8 +16,9 @@ public enum AccountLookup: Equatable, Sendable {
     case unavailable(Message)
 }
 
-/// /etc/passwd and /etc/group, read through an ACL file source: in the helper that is
-/// TrustedFileSource, so they must be root's and not writable by others, like the ACL.
+/// /etc/passwd and /etc/group, read through an ACL file source (in the helper and in
+/// `explain` that is TrustedFileSource: root's and not writable by others, like the ACL)
+/// and parsed by `AccountFile`: a file it refuses makes every lookup `.unavailable`.
 public struct AccountFileDatabase: AccountDatabase {
     public var source: any ACLFileSource
     public var passwdPath: [UInt8]
@@ -32,32 +33,44 @@ public struct AccountFileDatabase: AccountDatabase {
         self.groupPath = groupPath
     }
 
-    public func userID(named name: [UInt8]) -> AccountLookup { lookup(name, in: passwdPath) }
-    public func groupID(named name: [UInt8]) -> AccountLookup { lookup(name, in: groupPath) }
+    public func userID(named name: [UInt8]) -> AccountLookup {
+        lookup { () throws(AccountFileProblem) in try passwd().first { $0.name == name }?.uid }
+    }
 
-    /// Both files are `name:password:id:...` lines; the first line with the name wins,
-    /// as for getpwnam. NIS compat lines (`+`, `-`) and malformed lines match nothing.
-    func lookup(_ name: [UInt8], in path: [UInt8]) -> AccountLookup {
-        let contents: [UInt8]
+    public func groupID(named name: [UInt8]) -> AccountLookup {
+        lookup { () throws(AccountFileProblem) in try group().first { $0.name == name }?.gid }
+    }
+
+    /// Every account, in file order (the first entry for a name or uid wins, as for getpwnam).
+    public func passwd() throws(AccountFileProblem) -> [PasswdEntry] {
+        try AccountFile.passwd(try contents(passwdPath), path: passwdPath)
+    }
+
+    public func group() throws(AccountFileProblem) -> [GroupEntry] {
+        try AccountFile.group(try contents(groupPath), path: groupPath)
+    }
+
+    func contents(_ path: [UInt8]) throws(AccountFileProblem) -> [UInt8] {
         switch source.read(path) {
-        case .contents(let bytes, _): contents = bytes
-        case .unavailable(let why), .failed(let why), .refused(let why): return .unavailable("\(path): \(why)")
+        case .contents(let bytes, _): return bytes
+        case .unavailable(let why), .failed(let why), .refused(let why):
+            throw AccountFileProblem("\(path): \(why)")
         }
-        for line in FileLines(contents) {
-            let fields = line.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
-            guard fields.count >= 3, fields[0].elementsEqual(name) else { continue }
-            guard let id = AccountID.parse(Array(fields[2])) else { continue }
-            return .found(id)
+    }
+
+    func lookup(_ find: () throws(AccountFileProblem) -> UInt32?) -> AccountLookup {
+        do throws(AccountFileProblem) {
+            return try find().map(AccountLookup.found) ?? .unknown
+        } catch {
+            return .unavailable(error.message)
         }
-        return .unknown
     }
 }
 
 /// A numeric uid or gid: decimal, below (uid_t)-1, which means "no id" to the kernel.
-enum AccountID {
-    static func parse(_ text: [UInt8]) -> UInt32? {
-        guard let value = ACLOptionsGrammar.decimal(text, atMost: 10), value < UInt64(UInt32.max) else { return nil }
-        return UInt32(value)
+public enum AccountID {
+    public static func parse(_ text: [UInt8]) -> UInt32? {
+        DecimalNumber.parse(text, in: 0...(UInt32.max - 1))
     }
 }
 

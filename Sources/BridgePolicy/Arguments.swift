@@ -59,17 +59,6 @@ public func parseArguments(_ arguments: [[UInt8]]) -> Result<HelperRequest, Argu
     if let why = InterfaceName.problem(with: bridge) {
         return .failure(.invalidBridgeName(bridge, why))
     }
-    guard let fd = parseDecimalFD(fdText) else { return .failure(.invalidSocketFD(fdText)) }
+    guard let fd = DecimalNumber.parse(fdText, in: 0...Int32.max) else { return .failure(.invalidSocketFD(fdText)) }
     return .success(HelperRequest(useVnet: useVnet, bridge: bridge, socketFD: fd))
-}
-
-/// A non-negative decimal that fits in an fd: digits only, no sign, no spaces, no overflow.
-func parseDecimalFD(_ text: [UInt8]) -> Int32? {
-    guard !text.isEmpty, text.count <= 10 else { return nil }
-    var value: Int64 = 0
-    for byte in text {
-        guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
-        value = value * 10 + Int64(byte - UInt8(ascii: "0"))
-    }
-    return value <= Int64(Int32.max) ? Int32(value) : nil
 }

@@ -17,7 +17,7 @@ public enum Decision: Equatable, Sendable {
     /// How to set up the port: those of the first matching allow rule; none when denied.
     public var portSettings: RuleOptions {
         guard case .allowed(let rule) = self else { return RuleOptions() }
-        return RuleOptions(vlan: rule.options.vlan, isolated: rule.options.isolated)
+        return rule.options.portSettings
     }
 
     /// "allowed by FILE:LINE", "denied by FILE:LINE", "denied: no rule allows it".

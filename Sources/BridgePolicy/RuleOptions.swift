@@ -23,8 +23,12 @@ public struct RuleOptions: Equatable, Hashable, Sendable {
     /// True when the rule is only about some callers.
     public var hasCallerCondition: Bool { users != nil || groups != nil }
 
+    /// The options that set up the port (`vlan=`, `isolated`), without whom the rule is
+    /// about: the one place that says which options are port settings.
+    public var portSettings: RuleOptions { RuleOptions(vlan: vlan, isolated: isolated) }
+
     /// True when an allow rule changes the port beyond what the C helper does.
-    public var hasPortSettings: Bool { vlan != nil || isolated }
+    public var hasPortSettings: Bool { portSettings != RuleOptions() }
 
     /// Within a list any entry matches; `user=` and `group=` together must both match.
     public func applies(to caller: CallerIdentity) -> Bool {
@@ -43,10 +47,8 @@ public struct RuleOptions: Equatable, Hashable, Sendable {
         return Message(bytes: Array(words.map(\.bytes).joined(separator: [UInt8(ascii: " ")])))
     }
 
-    /// The port settings alone, for the audit line of an attached tap.
-    public var portSettingsMessage: Message {
-        RuleOptions(vlan: vlan, isolated: isolated).message
-    }
+    /// The port settings alone, for the audit line of an attached tap: `vlan=10 isolated`.
+    public var portSettingsMessage: Message { portSettings.message }
 
     static func list(_ ids: [UInt32]) -> Message {
         Message(stringLiteral: ids.map { String($0) }.joined(separator: ","))

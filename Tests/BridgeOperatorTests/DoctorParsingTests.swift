@@ -1,4 +1,5 @@
 @testable import BridgeOperator
+import BridgePolicy
 import Testing
 
 struct DoctorParsingTests {
@@ -135,9 +136,10 @@ struct DoctorParsingTests {
 }
 
 struct AccountFilesTests {
-    let accounts = AccountFiles(
-        passwd: "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
-        group: "root:x:0:\nnogroup:x:65534:\nqemunet:x:4242:alice,nobody\nother:x:5000:nobodyelse\n")
+    let accounts = AccountFileDatabase(source: MemoryFiles(files: [
+        "/etc/passwd": "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+        "/etc/group": "root:x:0:\nnogroup:x:65534:\nqemunet:x:4242:alice,nobody\nother:x:5000:nobodyelse\n",
+    ]))
 
     @Test func groupsAreThePrimaryAndEveryGroupListingTheUser() throws {
         let nobody = try UserIdentity.lookup("nobody", accounts: accounts)

@@ -265,15 +265,30 @@ func directiveAfterARuleOrIncludeFails(text: String) {
     #expect(errors(result) == ["\(main):2: cannot resolve user and group names: /etc/passwd: it is owned by uid 1000, not root"])
 }
 
-@Test func accountFilesTakeTheFirstEntryAndSkipMalformedLines() {
-    let files = OptionFiles(["/etc/passwd": "broken\neve:x:notanumber:1\neve:x:1500:1500::/:/bin/sh\neve:x:1600:1600::/:/bin/sh\n"])
-    #expect(AccountFileDatabase(source: files).userID(named: Array("eve".utf8)) == .found(1500))
-    #expect(AccountFileDatabase(source: files).userID(named: Array("ev".utf8)) == .unknown)
-    #expect(AccountFileDatabase(source: files).groupID(named: Array("lab".utf8)) == .found(2000))
+@Test func accountFilesTakeTheFirstEntryAndRefuseMalformedLines() {
+    let first = OptionFiles(["/etc/passwd": "# eve:x:0:0::/:/bin/sh\n\neve:x:1500:1500::/:/bin/sh\neve:x:1600:1600::/:/bin/sh\n"])
+    #expect(AccountFileDatabase(source: first).userID(named: Array("eve".utf8)) == .found(1500))
+    #expect(AccountFileDatabase(source: first).userID(named: Array("ev".utf8)) == .unknown)
+    #expect(AccountFileDatabase(source: first).groupID(named: Array("lab".utf8)) == .found(2000))
+    // A line glibc may read as eve's (it takes `+1000`) must not let a later line speak for eve.
+    let odd = OptionFiles(["/etc/passwd": "eve:x:+1000:1000::/:/bin/sh\neve:x:1500:1500::/:/bin/sh\n"])
+    #expect(AccountFileDatabase(source: odd).userID(named: Array("eve".utf8))
+        == .unavailable("/etc/passwd:1: uid `+1000' is not a decimal number from 0 to 4294967294"))
 }
 
 @Test func optionsAreRenderedForTheAuditLine() {
     #expect(RuleOptions(users: [1, 2], groups: [3], vlan: 10, isolated: true).message == "user=1,2 group=3 vlan=10 isolated")
     #expect(RuleOptions(users: [1], vlan: 10).portSettingsMessage == "vlan=10")
     #expect(RuleOptions().message == "")
+}
+
+@Test func portSettingsAreTheOptionsWithoutWhomTheRuleIsAbout() {
+    let options = RuleOptions(users: [1], groups: [2], vlan: 10, isolated: true)
+    #expect(options.portSettings == RuleOptions(vlan: 10, isolated: true))
+    let rule = ACLRule(action: .allow, target: .all, location: location(2), options: options)
+    #expect(Decision.allowed(by: rule).portSettings == options.portSettings)
+    #expect(Decision.denied(by: rule).portSettings == RuleOptions())
+    #expect(options.portSettingsMessage == options.portSettings.message)
+    #expect(!RuleOptions(users: [1], groups: [2]).hasPortSettings)
+    #expect(RuleOptions(isolated: true).hasPortSettings && RuleOptions(vlan: 1).hasPortSettings)
 }
