@@ -29,6 +29,15 @@ public struct Explanation: Sendable {
         return port.bytes.isEmpty ? decision.reason : "\(decision.reason), port settings: \(port)"
     }
 
+    /// What the helper prints on stderr for this outcome, line by line (nothing when allowed):
+    /// the same lines, from the same place (`HelperStderr`), as the helper's.
+    public var helperStderr: [Message] {
+        if let nameProblem { return [nameProblem] }
+        if let load, !load.succeeded { return HelperStderr.aclFailed(load, file: file) }
+        if let decision, !decision.isAllowed { return HelperStderr.denied }
+        return []
+    }
+
     /// `otherNames` nil: looked up in this network namespace, as the helper does.
     public init(
         bridge: [UInt8], file: [UInt8], source: any ACLFileSource = TrustedFileSource(), otherNames: [[UInt8]]? = nil

@@ -28,9 +28,9 @@ public enum HumanReport {
                 lines.append("  \(TerminalText.printable(rule.location.message.bytes))  \(rule.action == .allow ? "allow" : "deny") \(TerminalText.printable(Array(rule.targetText.utf8)))")
             }
         }
-        if !explanation.helperErrors.isEmpty {
+        if !explanation.helperStderr.isEmpty {
             lines.append("the helper would print:")
-            lines += explanation.helperErrors.map { "  " + TerminalText.printable(oneLine($0.bytes)) }
+            lines += explanation.helperStderr.map { "  " + TerminalText.printable($0.bytes) }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -46,6 +46,8 @@ public enum JSONReport {
         public var rule: Rule?
         public var matching_rules: [Rule]
         public var errors: [String]
+        /// The helper's stderr for this outcome, one line each, exactly as it prints them.
+        public var helper_stderr: [String]
     }
 
     public struct DoctorItem: Codable, Equatable {
@@ -97,7 +99,8 @@ public enum JSONReport {
             allowed: explanation.isAllowed, outcome: explanation.outcome.description,
             name_problem: explanation.nameProblem?.description, acl_loaded: explanation.load?.succeeded,
             rule: deciding.map(rule), matching_rules: explanation.matchingRules.map(rule),
-            errors: explanation.helperErrors.map { text(oneLine($0.bytes)) })
+            errors: (explanation.load?.errors ?? []).map { text(oneLine($0.rendered.bytes)) },
+            helper_stderr: explanation.helperStderr.map { text($0.bytes) })
     }
 
     public static func doctor(_ findings: [DoctorFinding], bridge: String?) -> Doctor {
@@ -119,12 +122,5 @@ extension ACLRule {
         }
         let options = options.message.description
         return options.isEmpty ? name : "\(name) \(options)"
-    }
-}
-
-extension Explanation {
-    /// What the helper itself would print on stderr about the ACL, before its verdict.
-    public var helperErrors: [Message] {
-        (load?.diagnostics ?? []).filter { $0.severity == .error }.map(\.rendered)
     }
 }

@@ -26,6 +26,8 @@ public enum ACLOptionSpec: Equatable, Sendable {
 
 public enum ACLOptionProblem: Error, Equatable, Sendable {
     case unknownOption([UInt8])
+    /// `allow`/`deny` with no bridge name, or an option where the name belongs.
+    case missingName([UInt8], before: [UInt8]?)
     case emptyList([UInt8])
     case emptyListEntry([UInt8])
     case duplicateOption([UInt8])
@@ -41,6 +43,10 @@ public enum ACLOptionProblem: Error, Equatable, Sendable {
         switch self {
         case .unknownOption(let word):
             return "unknown option `\(word)' (the options are user=NAME[,NAME...], group=NAME[,NAME...], vlan=N and isolated)"
+        case .missingName(let command, let option?):
+            return "missing bridge name before `\(option)': `\(command)' takes a bridge name or `all', then options"
+        case .missingName(let command, nil):
+            return "missing bridge name: `\(command)' takes a bridge name or `all', then options"
         case .emptyList(let keyword): return "option `\(keyword)=' needs at least one name"
         case .emptyListEntry(let option): return "option `\(option)' has an empty name in its list"
         case .duplicateOption(let keyword): return "option `\(keyword)' is given twice in one rule"
@@ -64,10 +70,10 @@ public enum ACLOptionsGrammar {
             return .plain(ACLGrammar.parse(line))
         }
         let words = argument.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == 0x09 }).map(Array.init)
+        // `deny user=mallory` would otherwise deny a bridge called `user=mallory`: no one.
+        guard let name = words.first, !isOption(name) else { return .invalid(.missingName(command, before: words.first)) }
         // The C helper's length check, on the name alone: options may make the line long.
-        guard let name = words.first, name.count <= InterfaceName.maximumLength else {
-            return .plain(.invalid(.nameTooLong(words.first ?? [])))
-        }
+        guard name.count <= InterfaceName.maximumLength else { return .plain(.invalid(.nameTooLong(name))) }
         var specs: [ACLOptionSpec] = []
         for word in words.dropFirst() {
             switch option(word, for: action) {
@@ -103,6 +109,12 @@ public enum ACLOptionsGrammar {
             return DecimalNumber.parse(value, in: RuleOptions.vlanRange).map { .success(.vlan($0)) } ?? .failure(.vlanOutOfRange(value))
         default: return .failure(.unknownOption(word))
         }
+    }
+
+    /// Words that read as an option whatever follows: `isolated`, `user=`, `group=`, `vlan=`.
+    static func isOption(_ word: [UInt8]) -> Bool {
+        word == [UInt8](ascii: "isolated")
+            || [[UInt8](ascii: "user="), [UInt8](ascii: "group="), [UInt8](ascii: "vlan=")].contains { word.starts(with: $0) }
     }
 
     static func names(_ list: [UInt8], option: [UInt8]) -> Result<[[UInt8]], ACLOptionProblem> {

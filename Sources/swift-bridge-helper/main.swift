@@ -16,6 +16,13 @@ func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = 
     exit(1)
 }
 
+/// A refusal by the ACL, in the lines BridgePolicy builds (`explain` shows the same).
+func refuse(_ lines: [Message], audit: AuditLog, outcome: Message) -> Never {
+    for line in lines { StandardStreams.printError(line) }
+    try? audit.record(outcome, failed: true)
+    exit(1)
+}
+
 /// The whole protocol. A function rather than top-level code: closures in top-level code
 /// are isolated to the main actor, and Swift 6 then links the concurrency runtime and
 /// libdispatch (with its start-up work) into the helper to check that isolation.
@@ -49,14 +56,8 @@ func runHelper() -> Never {
 
     // 3. The ACL, read as the caller, and the decision.
     let acl = ACLLoader(source: TrustedFileSource()).load(aclPath)
-    // Line errors come first, as the C helper prints them; why the file itself could not be
-    // read is a hint after its closing line.
-    let errors = acl.diagnostics.filter { $0.severity == .error }
-    for diagnostic in errors where diagnostic.location != nil { StandardStreams.printError(diagnostic.rendered) }
     guard acl.succeeded else {
-        let reasons = errors.filter { $0.location == nil }.map(\.rendered)
-        fail(HelperFailure(ACLLoadResult.failureMessage(for: aclPath), hints: reasons),
-             audit: audit, outcome: "denied: the acl file failed to parse")
+        refuse(HelperStderr.aclFailed(acl, file: aclPath), audit: audit, outcome: "denied: the acl file failed to parse")
     }
     let caller: CallerIdentity
     do { caller = try CallerIdentity.current() } catch { fail(error, audit: audit) }
@@ -65,7 +66,7 @@ func runHelper() -> Never {
     do { bridgeNames = try BridgeNames.lookUp(request.bridge) } catch { fail(error, audit: audit) }
     audit.bridge = bridgeNames.logged
     let decision = decide(bridge: request.bridge, otherNames: bridgeNames.otherNames, caller: caller, rules: acl.rules)
-    guard decision.isAllowed else { fail(HelperFailure(Decision.deniedMessage), audit: audit, outcome: decision.reason) }
+    guard decision.isAllowed else { refuse(HelperStderr.denied, audit: audit, outcome: decision.reason) }
 
     // 4. The privileged acts, in the C helper's order, after checking what they act on.
     do {

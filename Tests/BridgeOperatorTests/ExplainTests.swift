@@ -72,4 +72,36 @@ struct ExplainTests {
         #expect(!explanation.isAllowed)
         #expect(explanation.matchingRules.map(\.location.line) == [1, 2])
     }
+
+    @Test(arguments: [
+        ("allow br0\nbogus\n", "br0", ["Invalid config line:", "  bogus", "  at /acl:2", "failed to parse default acl file `/acl'"]),
+        ("frobnicate br0\n", "br0", ["Unknown command `frobnicate'", "  at /acl:1", "failed to parse default acl file `/acl'"]),
+        ("include /refused\n", "br0", ["/acl:1: include `/refused' refused: it is writable by others", "failed to parse default acl file `/acl'"]),
+        ("deny all\n", "br0", ["access denied by acl file"]),
+        ("allow br1\n", "br0", ["access denied by acl file"]),
+        ("allow all\n", "0123456789abcdef", ["name `0123456789abcdef' too long: 16"]),
+        ("allow br0\n", "br0", []),
+    ])
+    func showsTheLinesTheHelperPrints(acl: String, bridge: String, lines: [String]) {
+        let files = RefusingFiles(files: MemoryFiles(files: ["/acl": acl]), refused: ["/refused"])
+        let explanation = Explanation(bridge: Array(bridge.utf8), file: Array("/acl".utf8), source: files, otherNames: [])
+        #expect(explanation.helperStderr.map(\.description) == lines)
+        let json = JSONReport.explain(explanation, user: UserIdentity(name: "u", uid: 1, gid: 2, groups: []))
+        #expect(json.helper_stderr == lines)
+    }
+
+    @Test func aMainFileThatCannotBeTrustedIsTheClosingLineThenWhy() {
+        let files = RefusingFiles(files: MemoryFiles(files: [:]), refused: ["/acl"])
+        let explanation = Explanation(bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files, otherNames: [])
+        #expect(explanation.helperStderr == ["failed to parse default acl file `/acl'", "  /acl: it is writable by others"])
+    }
+}
+
+/// MemoryFiles, with some paths refused as the helper's trust checks refuse them.
+struct RefusingFiles: ACLFileSource {
+    var files: MemoryFiles
+    var refused: Set<String>
+    func read(_ path: [UInt8]) -> ACLFileRead {
+        refused.contains(String(decoding: path, as: UTF8.self)) ? .refused("it is writable by others") : files.read(path)
+    }
 }

@@ -58,6 +58,12 @@ private func location(_ line: Int) -> BridgePolicy.SourceLocation { BridgePolicy
 }
 
 @Test(arguments: [
+    ("allow ", "missing bridge name: `allow' takes a bridge name or `all', then options"),
+    ("deny\t", "missing bridge name: `deny' takes a bridge name or `all', then options"),
+    ("deny user=mallory", "missing bridge name before `user=mallory': `deny' takes a bridge name or `all', then options"),
+    ("deny group=lab", "missing bridge name before `group=lab'"),
+    ("allow vlan=10 isolated", "missing bridge name before `vlan=10'"),
+    ("allow isolated", "missing bridge name before `isolated'"),
     ("allow br0 colour=red", "unknown option `colour=red'"),
     ("allow br0 user", "unknown option `user'"),
     ("allow br0 isolated=1", "unknown option `isolated=1'"),
@@ -291,4 +297,11 @@ func directiveAfterARuleOrIncludeFails(text: String) {
     #expect(options.portSettingsMessage == options.portSettings.message)
     #expect(!RuleOptions(users: [1], groups: [2]).hasPortSettings)
     #expect(RuleOptions(isolated: true).hasPortSettings && RuleOptions(vlan: 1).hasPortSettings)
+}
+
+@Test func withoutTheDirectiveAnEmptyNameIsTheCHelpersRuleForNoBridge() {
+    // The C helper takes `allow ` as a rule for the bridge `' (it matches nothing): parity.
+    let result = load("allow \ndeny user=mallory\n")
+    #expect(result.succeeded)
+    #expect(result.rules.map(\.target) == [.bridge([]), .bridge(Array("user=mallory".utf8))])
 }
