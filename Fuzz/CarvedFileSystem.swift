@@ -4,6 +4,7 @@ import BridgePolicy
 /// whole include trees. The input is split at each `\n@@ ` marker: the part before the
 /// first marker is the main file; each later part is `PATH\nCONTENTS`. A PATH starting
 /// with `?` makes an unavailable file, one starting with `!` a refused (untrusted) one.
+/// /etc/passwd and /etc/group hold FuzzAccounts unless the input carves its own.
 ///
 ///     allow br0
 ///     include users/alice.conf
@@ -16,16 +17,24 @@ struct CarvedFileSystem {
     var fileSystem = InMemoryFileSystem()
     /// What each readable path holds, to check rules against the lines they came from.
     var contents: [[UInt8]: [UInt8]] = [:]
+    /// False when the input carved its own /etc/passwd or /etc/group: names then resolve to
+    /// whatever those say, not to FuzzAccounts.
+    private(set) var hasFuzzAccounts = true
 
     init(_ input: [UInt8]) {
         let parts = Self.split(input)
+        add(FuzzAccounts.passwdPath, FuzzAccounts.passwd)
+        add(FuzzAccounts.groupPath, FuzzAccounts.group)
         add(Self.mainPath, Array(parts[0]))
         for part in parts.dropFirst() {
             let newline = part.firstIndex(of: UInt8(ascii: "\n")) ?? part.endIndex
             let path = Array(part[..<newline]), body = Array(part[newline...].dropFirst())
+            let marked = path.first == UInt8(ascii: "?") || path.first == UInt8(ascii: "!")
+            let named = InMemoryFileSystem.normalised(marked ? Array(path.dropFirst()) : path)
+            if named == FuzzAccounts.passwdPath || named == FuzzAccounts.groupPath { hasFuzzAccounts = false }
             switch path.first {
-            case UInt8(ascii: "?"): fileSystem.addUnavailable(Array(path.dropFirst()))
-            case UInt8(ascii: "!"): fileSystem.addRefused(Array(path.dropFirst()))
+            case UInt8(ascii: "?"): fileSystem.addUnavailable(named); contents[named] = nil
+            case UInt8(ascii: "!"): fileSystem.addRefused(named); contents[named] = nil
             default: add(path, body)
             }
         }
