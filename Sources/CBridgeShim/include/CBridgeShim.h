@@ -45,12 +45,10 @@ extern const int sbh_PR_SET_KEEPCAPS;
 // rtnetlink (bridge VLANs and port isolation): message types, flags and attribute numbers.
 // The structs (nlmsghdr, nlmsgerr, ifinfomsg, nlattr, bridge_vlan_info) come from the headers.
 extern const int sbh_NETLINK_ROUTE;
-extern const uint16_t sbh_RTM_NEWLINK;
 extern const uint16_t sbh_RTM_GETLINK;
 extern const uint16_t sbh_RTM_SETLINK;
 extern const uint16_t sbh_RTM_DELLINK;
 extern const uint16_t sbh_NLMSG_ERROR;
-extern const uint16_t sbh_NLMSG_DONE;
 extern const uint16_t sbh_NLM_F_REQUEST;
 extern const uint16_t sbh_NLM_F_ACK;
 extern const uint16_t sbh_NLA_F_NESTED;
@@ -59,7 +57,6 @@ extern const uint16_t sbh_IFLA_IFNAME;
 extern const uint16_t sbh_IFLA_PROP_LIST;
 extern const uint16_t sbh_IFLA_ALT_IFNAME;
 extern const uint16_t sbh_IFLA_LINKINFO;
-extern const uint16_t sbh_IFLA_INFO_KIND;
 extern const uint16_t sbh_IFLA_INFO_DATA;
 extern const uint16_t sbh_IFLA_BR_VLAN_FILTERING;
 extern const uint16_t sbh_IFLA_BR_VLAN_DEFAULT_PVID;
