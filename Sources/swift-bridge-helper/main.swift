@@ -20,6 +20,7 @@ func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = 
 func refuse(_ lines: [Message], audit: AuditLog, outcome: Message) -> Never {
     for line in lines { StandardStreams.printError(line) }
     try? audit.record(outcome, failed: true)
+    StandardStreams.waitUntilErrorsAreRead()
     exit(1)
 }
 
