@@ -10,16 +10,19 @@ let aclPath = Array("/etc/qemu/bridge.conf".utf8)
 
 func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = nil) -> Never {
     StandardStreams.printFailure(failure)
-    // A refusal whose line cannot be written is still a refusal: nothing more to do.
-    if let audit { try? audit.record(outcome ?? "failed: \(failure.message)", failed: true) }
-    StandardStreams.waitUntilErrorsAreRead()
-    exit(1)
+    exitFailed(audit: audit, outcome: outcome ?? "failed: \(failure.message)")
 }
 
 /// A refusal by the ACL, in the lines BridgePolicy builds (`explain` shows the same).
 func refuse(_ lines: [Message], audit: AuditLog, outcome: Message) -> Never {
     for line in lines { StandardStreams.printError(line) }
-    try? audit.record(outcome, failed: true)
+    exitFailed(audit: audit, outcome: outcome)
+}
+
+/// The one way out after a failure, once its message is printed.
+func exitFailed(audit: AuditLog?, outcome: Message) -> Never {
+    // A refusal whose line cannot be written is still a refusal: nothing more to do.
+    if let audit { try? audit.record(outcome, failed: true) }
     StandardStreams.waitUntilErrorsAreRead()
     exit(1)
 }
