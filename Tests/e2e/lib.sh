@@ -177,7 +177,7 @@ wait_for() {
 # e2e_in_world SCENARIO MODE HELPER GUEST-DIR: the entry point inside a world (see driver.sh).
 # Installs HELPER as $H (the MODE copy: cap or suid), runs scenario_SCENARIO, exits 1 on failure.
 e2e_in_world() {
-    E2E_SCENARIO=$1/$2 E2E_GUEST=$4
+    E2E_SCENARIO=$1/$2 E2E_GUEST=$4 E2E_HELPER=$3
     E2E_SCRATCH=$WORLD/tmp/e2e   # logs and fifos; dies with the world
     mkdir -p "$E2E_SCRATCH" && chmod 755 "$E2E_SCRATCH"
     set +e   # a failed check is reported and the scenario goes on
