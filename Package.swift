@@ -53,9 +53,13 @@ let package = Package(
         // Per-VM-start cost and concurrency against the C helper (run by scripts/bench).
         .executableTarget(name: "bridge-helper-bench", dependencies: ["CBridgeShim", "SocketMessage"], path: "Benchmarks/bridge-helper-bench"),
         .testTarget(name: "BridgePolicyTests", dependencies: ["BridgePolicy"]),
+        // Tests only: the differential table (cases, world files, bridges). Checked without root by
+        // DifferentialTableTests, so in every `swift test`; run against both helpers by IntegrationTests.
+        .target(name: "DifferentialTable", path: "Tests/DifferentialTable"),
+        .testTarget(name: "DifferentialTableTests", dependencies: ["DifferentialTable"]),
         // Privileged: runs the release binaries and Debian's C helper in scripts/with-world worlds
-        // (as root; skipped otherwise). No dependencies: it only spawns processes.
-        .testTarget(name: "IntegrationTests"),
+        // (as root; skipped otherwise). It only spawns processes; the table is all it imports.
+        .testTarget(name: "IntegrationTests", dependencies: ["DifferentialTable"]),
         // The operator tool's logic over the same parser, loader and decision as the helper.
         .target(name: "BridgeOperator", dependencies: ["BridgePolicy", "BridgeSystem", "CBridgeShim"]),
         .executableTarget(

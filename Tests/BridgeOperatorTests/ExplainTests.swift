@@ -6,8 +6,15 @@ import Testing
 struct MemoryFiles: ACLFileSource {
     var files: [String: String]
     func read(_ path: [UInt8]) -> ACLFileRead {
-        guard let text = files[String(decoding: path, as: UTF8.self)] else { return .unavailable("No such file or directory") }
-        return .contents(Array(text.utf8), FileIdentity(device: 1, inode: UInt64(abs(path.hashValue % 100_000))))
+        let key = String(decoding: path, as: UTF8.self)
+        guard let text = files[key] else { return .unavailable("No such file or directory") }
+        return .contents(Array(text.utf8), FileIdentity(device: 1, inode: inode(of: key)))
+    }
+
+    /// One inode per path, the same in every run: its place among the paths (a hash changes
+    /// per process and two paths can share one, which the loader would take for a cycle).
+    func inode(of path: String) -> UInt64 {
+        UInt64(files.keys.sorted().firstIndex(of: path)! + 1)
     }
 }
 

@@ -40,16 +40,20 @@ struct CorpusCopy {
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("helperctl-\(UUID().uuidString)").path
         try FileManager.default.copyItem(atPath: LintCorpusTests.corpus.path, toPath: root)
-        for file in FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [] {
-            chmod("\(root)/\(file)", file.hasSuffix(".conf") || file.hasSuffix(".expected") ? 0o644 : 0o755)
+        // A failed chmod or chown would leave modes the trust checks read differently: it fails the test.
+        try #require(chmod(root, 0o755) == 0, "chmod \(root): \(String(cString: strerror(errno)))")
+        let files = try #require(FileManager.default.enumerator(atPath: root)?.allObjects as? [String], "list \(root)")
+        for file in files {
+            let mode: mode_t = file.hasSuffix(".conf") || file.hasSuffix(".expected") ? 0o644 : 0o755
+            try #require(chmod("\(root)/\(file)", mode) == 0, "chmod \(file): \(String(cString: strerror(errno)))")
         }
     }
 
     func write(_ name: String, _ text: String, mode: mode_t = 0o644, owner: uid_t = 0) throws {
         let path = "\(root)/\(name)"
         try text.write(toFile: path, atomically: false, encoding: .utf8)
-        chmod(path, mode)
-        chown(path, owner, 0)
+        try #require(chmod(path, mode) == 0, "chmod \(name): \(String(cString: strerror(errno)))")
+        try #require(chown(path, owner, 0) == 0, "chown \(name): \(String(cString: strerror(errno)))")
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: root) }

@@ -32,7 +32,7 @@ struct TrustLintTests {
         let copy = try CorpusCopy()
         defer { copy.remove() }
         try copy.write("t.conf", "include \(copy.root)/link.conf\n")
-        symlink("\(copy.root)/clean.conf", "\(copy.root)/link.conf")
+        try #require(symlink("\(copy.root)/clean.conf", "\(copy.root)/link.conf") == 0, "symlink: \(String(cString: strerror(errno)))")
         let report = ACLLinter().lint(Array("\(copy.root)/t.conf".utf8))
         #expect(report.findings.map { $0.message.description } == ["include `\(copy.root)/link.conf' refused: it is a symbolic link"])
         #expect(!report.isClean)

@@ -1,3 +1,4 @@
+@testable import DifferentialTable
 import Testing
 
 /// Our helper, installed both ways (file capability and setuid root), run as uid 65534 the

@@ -1,3 +1,4 @@
+@testable import DifferentialTable
 import Foundation
 import Testing
 

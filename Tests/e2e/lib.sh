@@ -175,11 +175,17 @@ wait_for() {
 }
 
 # e2e_in_world SCENARIO MODE HELPER GUEST-DIR: the entry point inside a world (see driver.sh).
-# Installs HELPER as $H (the MODE copy: cap or suid), runs scenario_SCENARIO, exits 1 on failure.
+# Installs HELPER as $H (the MODE copy: cap or suid) and the guest from GUEST-DIR as $E2E_GUEST, both
+# in the world, runs scenario_SCENARIO, exits 1 on failure.
 e2e_in_world() {
-    E2E_SCENARIO=$1/$2 E2E_GUEST=$4
+    E2E_SCENARIO=$1/$2 E2E_HELPER=$3
     E2E_SCRATCH=$WORLD/tmp/e2e   # logs and fifos; dies with the world
     mkdir -p "$E2E_SCRATCH" && chmod 755 "$E2E_SCRATCH"
+    # QEMU runs as uid 65534, which may not be able to enter the checkout (a clone in a 0700 home):
+    # it reads the guest from the world instead. The helper is already there (world_install).
+    E2E_GUEST=$WORLD/guest
+    install -d -m 0755 "$E2E_GUEST" && install -m 0644 "$4/vmlinuz" "$4/initrd.gz" "$E2E_GUEST/" \
+        || { echo "FAIL $E2E_SCENARIO: cannot copy the guest from $4 into the world"; exit 1; }
     set +e   # a failed check is reported and the scenario goes on
     trap e2e_cleanup EXIT
     trap 'exit 130' INT TERM   # so that the EXIT trap runs

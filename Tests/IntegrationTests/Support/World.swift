@@ -1,3 +1,4 @@
+@testable import DifferentialTable
 import Foundation
 
 /// A private, disposable test world: scripts/with-world's own mount and network namespace
@@ -9,14 +10,7 @@ import Foundation
 /// `probe LABEL HELPER [ARG...]` runs the probe as the caller (`RUN_AS`, default uid/gid
 /// 65534) with stdin on /dev/null, keeping what it saw for `WorldRun.probe(LABEL)`.
 struct World: Sendable {
-    struct Bridge: Sendable, Hashable {
-        var name: String
-        var mtu: Int?
-        init(_ name: String, mtu: Int? = nil) {
-            self.name = name
-            self.mtu = mtu
-        }
-    }
+    typealias Bridge = WorldBridge
 
     var bridges: [Bridge] = [Bridge("br0")]
     /// Interfaces that exist but are not bridges.

@@ -1,8 +1,6 @@
-import Testing
-
 /// One case of the differential suite: the same request, ACL files and interfaces, given
 /// to Debian's C helper and to ours (both cap_net_admin+ep copies, run as uid 65534).
-struct DifferentialCase: Sendable, CustomTestStringConvertible {
+struct DifferentialCase: Sendable {
     enum Outcome: String, Sendable {
         /// Exit 0 and one fd.
         case tap
@@ -26,7 +24,7 @@ struct DifferentialCase: Sendable, CustomTestStringConvertible {
     let cHelper: Outcome
     var arguments: [String]
     var files: [WorldFile]
-    var bridges: [World.Bridge]
+    var bridges: [WorldBridge]
     var veths: [String]
     /// The caller's current directory (the C helper resolves relative includes against it).
     var workingDirectory: String?
@@ -34,12 +32,10 @@ struct DifferentialCase: Sendable, CustomTestStringConvertible {
     var callerGroups: [UInt32]
     var difference: Difference?
 
-    var testDescription: String { name }
-
     /// `conf` is /etc/qemu/bridge.conf (root's, 0644); nil leaves it missing.
     init(
         _ name: String, c cHelper: Outcome, _ arguments: [String] = qemuArguments,
-        conf: String? = "allow br0\n", files: [WorldFile] = [], bridges: [World.Bridge] = [.init("br0")],
+        conf: String? = "allow br0\n", files: [WorldFile] = [], bridges: [WorldBridge] = [.init("br0")],
         veths: [String] = [], workingDirectory: String? = nil, callerGroups: [UInt32] = []
     ) {
         self.name = name
