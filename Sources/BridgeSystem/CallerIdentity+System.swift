@@ -7,10 +7,18 @@ extension CallerIdentity {
     /// Without its groups the caller cannot be matched against `group=`, so a failure
     /// stops the helper rather than deciding without them.
     public static func current() throws(HelperFailure) -> CallerIdentity {
-        let count = getgroups(0, nil)
-        var groups = [gid_t](repeating: 0, count: Int(max(count, 0)))
-        let read = count < 0 ? -1 : getgroups(count, &groups)
-        guard read >= 0 else { throw HelperFailure("failed to read the caller's groups: \(errorText(errno))") }
-        return CallerIdentity(uid: getuid(), gid: getgid(), supplementaryGroups: Array(groups.prefix(Int(read))))
+        let groups: [gid_t]
+        do { groups = try BridgeSystem.supplementaryGroups() } catch {
+            throw HelperFailure("failed to read the caller's groups: \(error.text)")
+        }
+        return CallerIdentity(uid: getuid(), gid: getgid(), supplementaryGroups: groups)
     }
+}
+
+/// This process's supplementary groups, as getgroups(2) lists them.
+func supplementaryGroups() throws(SystemError) -> [gid_t] {
+    let count = try syscall("getgroups") { getgroups(0, nil) }
+    var groups = [gid_t](repeating: 0, count: Int(count))
+    let read = try syscall("getgroups") { getgroups(count, &groups) }
+    return Array(groups.prefix(Int(read)))
 }

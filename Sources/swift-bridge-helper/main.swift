@@ -69,9 +69,9 @@ func runHelper() -> Never {
     // 4. The privileged acts, in the C helper's order, after checking what they act on.
     do {
         try CallerSocket.validate(request.socketFD)
-        let bridge = BridgeAttachment(control: try ControlSocket.open(), bridge: bridgeNames)
+        let bridge = try BridgeAttachment.open(bridgeNames)
         let mtu = try bridge.bridgeMTU()
-        var port = try PortSetup.prepare(for: decision, bridge: bridge)  // rule options: vlan=, isolated
+        let port = try PortSetup.prepare(for: decision, bridge: bridge)  // rule options: vlan=, isolated
         let tap = try TapDevice.create(vnetHeader: request.useVnet)
         try bridge.setMTU(mtu, of: tap.name)
         try bridge.setHighMAC(of: tap.name)
@@ -80,7 +80,7 @@ func runHelper() -> Never {
         try bridge.bringUp(tap.name)
         // The line goes out before the fd: a caller that kills us as the fd arrives has it logged.
         try audit.record("\(decision.reason) tap=\(tap.name)\(port.map { " \($0.message)" } ?? "")", failed: false)
-        do { try CallerSocket.send(tap.fd, over: request.socketFD) } catch {
+        do { try CallerSocket.send(tap.descriptor, over: request.socketFD) } catch {
             fail(error, audit: audit, outcome: "tap=\(tap.name) not handed over: \(error.message)")
         }
     } catch {
