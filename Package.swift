@@ -53,6 +53,8 @@ let package = Package(
         // Per-VM-start cost and concurrency against the C helper (run by scripts/bench).
         .executableTarget(name: "bridge-helper-bench", dependencies: ["CBridgeShim", "SocketMessage"], path: "Benchmarks/bridge-helper-bench"),
         .testTarget(name: "BridgePolicyTests", dependencies: ["BridgePolicy"]),
+        // The privileged acts' order and messages over recorded calls, and the syscall wrapper: no root.
+        .testTarget(name: "BridgeSystemTests", dependencies: ["BridgeSystem", "BridgePolicy", "CBridgeShim"]),
         // Privileged: runs the release binaries and Debian's C helper in scripts/with-world worlds
         // (as root; skipped otherwise). No dependencies: it only spawns processes.
         .testTarget(name: "IntegrationTests"),

@@ -41,18 +41,19 @@ public enum CallerSocket {
 
     /// Step 9: one data byte 0x00 and one SCM_RIGHTS fd. MSG_NOSIGNAL: a caller that
     /// has gone away gets EPIPE and exit 1, never a SIGPIPE mid-way.
-    public static func send(_ tap: Descriptor, over socket: Int32) throws(HelperFailure) {
-        do throws(SystemError) {
-            let sent = try tap.syscall("sendmsg") { tapFD in
-                withUnsafeBytes(of: UInt8(0)) { data in
-                    withUnsafePointer(to: tapFD) { fd in
-                        SocketMessage.send(data, descriptors: UnsafeBufferPointer(start: fd, count: 1), over: socket, flags: Int32(MSG_NOSIGNAL))
-                    }
+    static func send(_ tap: Descriptor, over socket: Int32) throws(SystemError) {
+        let sent = try tap.syscall("sendmsg") { tapFD in
+            withUnsafeBytes(of: UInt8(0)) { data in
+                withUnsafePointer(to: tapFD) { fd in
+                    SocketMessage.send(data, descriptors: UnsafeBufferPointer(start: fd, count: 1), over: socket, flags: Int32(MSG_NOSIGNAL))
                 }
             }
-            guard sent == 1 else { throw SystemError(call: "sendmsg", errno: EIO) }
-        } catch {
-            throw HelperFailure("failed to write fd to unix socket: \(error.text)")
         }
+        guard sent == 1 else { throw SystemError(call: "sendmsg", errno: EIO) }
+    }
+
+    /// The contract's line for a failed send.
+    static func sendFailure(_ error: SystemError) -> HelperFailure {
+        HelperFailure("failed to write fd to unix socket: \(error.text)")
     }
 }
