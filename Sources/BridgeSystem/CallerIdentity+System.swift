@@ -8,17 +8,9 @@ extension CallerIdentity {
     /// stops the helper rather than deciding without them.
     public static func current() throws(HelperFailure) -> CallerIdentity {
         let groups: [gid_t]
-        do { groups = try BridgeSystem.supplementaryGroups() } catch {
+        do { groups = try ProcessCredentials.supplementaryGroups() } catch {
             throw HelperFailure("failed to read the caller's groups: \(error.text)")
         }
         return CallerIdentity(uid: getuid(), gid: getgid(), supplementaryGroups: groups)
     }
-}
-
-/// This process's supplementary groups, as getgroups(2) lists them.
-func supplementaryGroups() throws(SystemError) -> [gid_t] {
-    let count = try syscall("getgroups") { getgroups(0, nil) }
-    var groups = [gid_t](repeating: 0, count: Int(count))
-    let read = try syscall("getgroups") { getgroups(count, &groups) }
-    return Array(groups.prefix(Int(read)))
 }

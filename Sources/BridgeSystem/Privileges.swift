@@ -34,10 +34,12 @@ public enum Privileges {
         if try hasRootID() {
             source = uid == 0 ? .rootCaller : .setuidRoot
             try dropBoundingAndAmbient()
-            try call("prctl(PR_SET_KEEPCAPS)") { sbh_prctl(sbh_PR_SET_KEEPCAPS, 1, 0, 0, 0) }
-            try call("setresgid") { sbh_setresgid(gid, gid, gid) }
-            try call("setresuid") { sbh_setresuid(uid, uid, uid) }
-            try call("prctl(PR_SET_KEEPCAPS)") { sbh_prctl(sbh_PR_SET_KEEPCAPS, 0, 0, 0, 0) }
+            do { try IdentitySwitch.become(uid: uid, gid: gid, groups: nil, keepingCapabilities: true) } catch {
+                switch error {
+                case .call(let failed): throw failure(failed.message)
+                case .mismatch(let found): throw failure(idsProblem(found, uid: uid, gid: gid) ?? "the ids are not as expected")
+                }
+            }
         } else {
             source = hasPermitted(CAP_NET_ADMIN) ? .fileCapability : .noPrivilege
         }
@@ -52,9 +54,17 @@ public enum Privileges {
     public static func realGroupID() -> gid_t { getgid() }
 
     static func hasRootID() throws(HelperFailure) -> Bool {
-        var real: uid_t = 0, effective: uid_t = 0, saved: uid_t = 0
-        try call("getresuid") { sbh_getresuid(&real, &effective, &saved) }
-        return real == 0 || effective == 0 || saved == 0
+        let ids: RealEffectiveSaved
+        do { ids = try ProcessCredentials.userIDs() } catch { throw failure(error.message) }
+        return ids.real == 0 || ids.effective == 0 || ids.saved == 0
+    }
+
+    /// What is wrong with the ids the kernel holds, if anything: all three uids must be
+    /// `uid`, all three gids `gid`.
+    static func idsProblem(_ found: ProcessCredentials, uid: uid_t, gid: gid_t) -> Message? {
+        if !found.userIDs.are(uid) { return "user ids are \(found.userIDs.message), expected \(uid)" }
+        if !found.groupIDs.are(gid) { return "group ids are \(found.groupIDs.message), expected \(gid)" }
+        return nil
     }
 
     static func failure(_ detail: Message) -> HelperFailure {
@@ -123,12 +133,9 @@ public enum Privileges {
     /// Reads back what the kernel now holds for us; any surprise is fatal. The read-backs are
     /// compared, not trusted: a query that fails (-1) reads as a difference.
     static func verify(_ source: PrivilegeSource, uid: uid_t, gid: gid_t) throws(HelperFailure) {
-        var r: uid_t = 0, e: uid_t = 0, s: uid_t = 0
-        var rg: gid_t = 0, eg: gid_t = 0, sg: gid_t = 0
-        try call("getresuid") { sbh_getresuid(&r, &e, &s) }
-        guard r == uid, e == uid, s == uid else { throw failure("user ids are \(r)/\(e)/\(s), expected \(uid)") }
-        try call("getresgid") { sbh_getresgid(&rg, &eg, &sg) }
-        guard rg == gid, eg == gid, sg == gid else { throw failure("group ids are \(rg)/\(eg)/\(sg), expected \(gid)") }
+        let found: ProcessCredentials
+        do { found = try ProcessCredentials.current(readingGroups: false) } catch { throw failure(error.message) }
+        if let problem = idsProblem(found, uid: uid, gid: gid) { throw failure(problem) }
         // One read of the kernel's state serves every check below: it cannot change under us.
         let state = try call("cap_get_proc") { cap_get_proc() }
         defer { cap_free(UnsafeMutableRawPointer(state)) }
