@@ -57,6 +57,8 @@ let package = Package(
         // DifferentialTableTests, so in every `swift test`; run against both helpers by IntegrationTests.
         .target(name: "DifferentialTable", path: "Tests/DifferentialTable"),
         .testTarget(name: "DifferentialTableTests", dependencies: ["DifferentialTable"]),
+        // The privileged acts' order and messages over recorded calls, and the syscall wrapper: no root.
+        .testTarget(name: "BridgeSystemTests", dependencies: ["BridgeSystem", "BridgePolicy", "CBridgeShim"]),
         // Privileged: runs the release binaries and Debian's C helper in scripts/with-world worlds
         // (as root; skipped otherwise). It only spawns processes; the table is all it imports.
         .testTarget(name: "IntegrationTests", dependencies: ["DifferentialTable"]),

@@ -1,6 +1,5 @@
 import BridgePolicy
 import BridgeSystem
-import CBridgeShim
 @preconcurrency import Glibc
 
 /// A user as the helper would see them when they run it: uid, primary gid and the
@@ -51,39 +50,27 @@ public struct UserIdentity: Equatable, Sendable {
         return UserIdentity(name: String(decoding: user.name, as: UTF8.self), uid: user.uid, gid: user.gid, groups: ids)
     }
 
-    /// Becomes this user for good: groups, then gid, then uid (the order in which each
-    /// step still has the privilege the next needs), and checks the result. Nothing after
-    /// `explain` reads needs root, so the process does not keep a way back: no thread-level
-    /// credential tricks, no forked child to keep in step, the same drop the helper makes.
+    /// Becomes this user for good, groups included, through the helper's own switch
+    /// (IdentitySwitch), which reads the result back. Nothing after `explain` reads needs
+    /// root, so the process does not keep a way back: no thread-level credential tricks, no
+    /// forked child to keep in step, the same drop the helper makes.
     public func become() throws(Problem) {
         guard geteuid() == 0 else { throw .notRoot }
-        guard setgroups(groups.count, groups) == 0 else { throw .switchFailed("setgroups: \(errorText(errno).description)") }
-        guard sbh_setresgid(gid, gid, gid) == 0 else { throw .switchFailed("setresgid: \(errorText(errno).description)") }
-        guard sbh_setresuid(uid, uid, uid) == 0 else { throw .switchFailed("setresuid: \(errorText(errno).description)") }
-        var r: uid_t = 0, e: uid_t = 0, s: uid_t = 0
-        var rg: gid_t = 0, eg: gid_t = 0, sg: gid_t = 0
-        guard sbh_getresuid(&r, &e, &s) == 0, [r, e, s] == [uid, uid, uid],
-            sbh_getresgid(&rg, &eg, &sg) == 0, [rg, eg, sg] == [gid, gid, gid],
-            Set(currentGroups()) == Set(groups)
-        else {
-            throw .switchFailed("the kernel reports uids \(r)/\(e)/\(s), gids \(rg)/\(eg)/\(sg), groups \(currentGroups()) afterwards")
+        do { try IdentitySwitch.become(uid: uid, gid: gid, groups: groups) } catch {
+            switch error {
+            case .call(let failed):
+                throw .switchFailed(failed.message.description)
+            case .mismatch(let found):
+                throw .switchFailed("the kernel reports uids \(found.userIDs.message), gids \(found.groupIDs.message), groups \(found.groups ?? []) afterwards")
+            }
         }
-    }
-
-    func currentGroups() -> [gid_t] {
-        let count = getgroups(0, nil)
-        guard count > 0 else { return [] }
-        var groups = [gid_t](repeating: 0, count: Int(count))
-        let filled = getgroups(count, &groups)
-        return Array(groups.prefix(Int(max(filled, 0))))
     }
 
     /// Whoever this process is now; named by uid when the account files do not name it.
     public static func current(accounts: AccountFileDatabase = systemAccounts) -> UserIdentity {
         let uid = getuid()
         let entry = (try? accounts.passwd())?.first { $0.uid == uid }
-        var identity = UserIdentity(name: entry.map { String(decoding: $0.name, as: UTF8.self) } ?? String(uid), uid: uid, gid: getgid(), groups: [])
-        identity.groups = identity.currentGroups()
-        return identity
+        let name = entry.map { String(decoding: $0.name, as: UTF8.self) } ?? String(uid)
+        return UserIdentity(name: name, uid: uid, gid: getgid(), groups: (try? ProcessCredentials.supplementaryGroups()) ?? [])
     }
 }

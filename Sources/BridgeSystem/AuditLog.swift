@@ -11,7 +11,7 @@ import BridgePolicy
 public struct AuditLog {
     static let socketPath = "/dev/log"
     /// nil when the host has no system log at all; the helper then says so and goes on.
-    let fd: Int32?
+    let socket: Descriptor?
     /// A stream socket (syslog-ng's unix-stream) needs each message NUL-terminated.
     let isStream: Bool
     let uid: uid_t
@@ -24,17 +24,21 @@ public struct AuditLog {
     public static func connect(uid: uid_t, bridge: [UInt8]) throws(HelperFailure) -> AuditLog {
         var lastError: Int32 = 0
         for type in [SOCK_DGRAM, SOCK_STREAM] {
-            let fd = socket(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else { throw unavailable(errno) }
-            if connectToLog(fd) { return AuditLog(fd: fd, isStream: type == SOCK_STREAM, uid: uid, bridge: bridge) }
-            lastError = errno
-            close(fd)
+            let socket: Descriptor
+            do { socket = try .opening("socket") { Glibc.socket(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) } }
+            catch { throw unavailable(error.errno) }
+            do {
+                try connectToLog(socket)
+                return AuditLog(socket: socket, isStream: type == SOCK_STREAM, uid: uid, bridge: bridge)
+            } catch {
+                lastError = error.errno  // and this socket closes
+            }
             if lastError != EPROTOTYPE { break }  // EPROTOTYPE: the other socket type may fit
         }
         guard lastError == ENOENT || lastError == ECONNREFUSED else { throw unavailable(lastError) }
         StandardStreams.printError(
             "swift-bridge-helper: note: no system log at \(socketPath) (\(errorText(lastError))): this request is not audited")
-        return AuditLog(fd: nil, isStream: false, uid: uid, bridge: bridge)
+        return AuditLog(socket: nil, isStream: false, uid: uid, bridge: bridge)
     }
 
     static func unavailable(_ code: Int32) -> HelperFailure {
@@ -42,13 +46,15 @@ public struct AuditLog {
                       hints: ["every request is audited before it is granted; nothing was created"])
     }
 
-    static func connectToLog(_ fd: Int32) -> Bool {
+    static func connectToLog(_ socket: Descriptor) throws(SystemError) {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: socketPath.utf8) }
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                retryingEINTR { Glibc.connect(fd, address, socklen_t(MemoryLayout<sockaddr_un>.size)) } == 0
+        try socket.syscall("connect") { fd in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                    Glibc.connect(fd, address, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
             }
         }
     }
@@ -57,19 +63,26 @@ public struct AuditLog {
     /// syslog(3) would, with every byte escaped that is not printable ASCII. Throws when
     /// the line could not be written: the caller must then not get its tap.
     public func record(_ outcome: Message, failed: Bool) throws(HelperFailure) {
-        guard let fd else { return }
+        do { try write(outcome, failed: failed) } catch { throw Self.writeFailure(error) }
+    }
+
+    static func writeFailure(_ error: SystemError) -> HelperFailure {
+        HelperFailure("failed to write the audit line to \(socketPath): \(error.text)",
+                      hints: ["every request is audited before it is granted"])
+    }
+
+    /// The line, sent whole (a short send is EMSGSIZE), or nothing when there is no log.
+    func write(_ outcome: Message, failed: Bool) throws(SystemError) {
+        guard let socket else { return }
         let priority = (failed ? LOG_WARNING : LOG_NOTICE) | LOG_AUTHPRIV
         var line: Message = "<\(priority)>\(Self.timestamp()) swift-bridge-helper[\(getpid())]: "
         let entry: Message = "uid=\(UInt32(uid)) bridge=\(bridge) \(outcome)"
         line.bytes += auditEscaped(entry.bytes)
         if isStream { line.bytes.append(0) }
-        let sent = line.bytes.withUnsafeBytes { buffer in
-            retryingEINTR { send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
+        let sent = try socket.syscall("send") { fd in
+            line.bytes.withUnsafeBytes { buffer in send(fd, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
         }
-        guard sent == line.bytes.count else {
-            throw HelperFailure("failed to write the audit line to \(Self.socketPath): \(errorText(sent < 0 ? errno : EMSGSIZE))",
-                                hints: ["every request is audited before it is granted"])
-        }
+        guard sent == line.bytes.count else { throw SystemError(call: "send", errno: EMSGSIZE) }
     }
 
     /// `Mon dd hh:mm:ss` in local time, syslog(3)'s format.

@@ -33,30 +33,25 @@ public struct BridgeNames: Sendable {
     }
 
     public static func lookUp(_ requested: [UInt8]) throws(HelperFailure) -> BridgeNames {
-        func failure(_ error: Errno) -> HelperFailure {
-            HelperFailure("failed to look up interface `\(requested)': \(error.text)", hints: ["nothing was created"])
+        do { return try ask(requested) } catch {
+            throw HelperFailure("failed to look up interface `\(requested)': \(error.text)", hints: ["nothing was created"])
         }
-        var netlink: RouteNetlink
-        switch RouteNetlink.open() {
-        case .success(let opened): netlink = opened
-        case .failure(let error): throw failure(error)
-        }
-        defer { netlink.close() }
+    }
+
+    static func ask(_ requested: [UInt8]) throws(SystemError) -> BridgeNames {
+        let netlink = try RouteNetlink.open()
         let name = NetlinkAttribute.make(sbh_IFLA_IFNAME, requested + [0])
         let replies: [ArraySlice<UInt8>]
-        switch netlink.request(sbh_RTM_GETLINK, family: AF_UNSPEC, index: 0, attributes: name) {
-        case .success(let value): replies = value
-        case .failure(let error) where error.code == ENODEV: return BridgeNames(requested: requested)
-        case .failure(let error): throw failure(error)
-        }
+        do { replies = try netlink.request(sbh_RTM_GETLINK, family: AF_UNSPEC, index: 0, attributes: name) }
+        catch where error.errno == ENODEV { return BridgeNames(requested: requested) }
         let headerSize = RouteNetlink.aligned(MemoryLayout<ifinfomsg>.size, to: sbh_NLMSG_ALIGNTO)
         guard let reply = replies.first, reply.count >= headerSize,
             let link = NetlinkAttribute.list(reply.dropFirst(headerSize)),
             let own = link.first(where: { $0.type == sbh_IFLA_IFNAME })
-        else { throw failure(Errno(EIO)) }
+        else { throw SystemError(call: "netlink", errno: EIO) }
         var names = BridgeNames(requested: requested, kernelName: NetlinkAttribute.string(own.payload))
         for property in link where property.type == sbh_IFLA_PROP_LIST {
-            guard let entries = NetlinkAttribute.list(property.payload) else { throw failure(Errno(EIO)) }
+            guard let entries = NetlinkAttribute.list(property.payload) else { throw SystemError(call: "netlink", errno: EIO) }
             names.alternativeNames += entries.filter { $0.type == sbh_IFLA_ALT_IFNAME }.map { NetlinkAttribute.string($0.payload) }
         }
         return names

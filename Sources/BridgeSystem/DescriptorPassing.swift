@@ -13,16 +13,20 @@ public enum CallerSocket {
             HelperFailure("failed to write fd to unix socket: \(errorText(code))", hints: [why, "nothing was created"])
         }
         var status = stat()
-        guard fstat(fd, &status) == 0 else { throw failure(errno, "--fd=\(fd) is not an open file descriptor") }
+        do { try syscall("fstat") { fstat(fd, &status) } } catch {
+            throw failure(error.errno, "--fd=\(fd) is not an open file descriptor")
+        }
         guard status.st_mode & S_IFMT == S_IFSOCK else { throw failure(ENOTSOCK, "--fd=\(fd) is not a socket") }
         guard option(fd, SO_DOMAIN) == AF_UNIX, option(fd, SO_TYPE) == Int32(SOCK_STREAM.rawValue) else {
             throw failure(EPROTOTYPE, "--fd=\(fd) is not a unix stream socket (QEMU passes one end of a socketpair)")
         }
         var address = sockaddr_un()
         var length = socklen_t(MemoryLayout<sockaddr_un>.size)
-        let connected = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) == 0 }
-        }
+        let connected = (try? syscall("getpeername") {
+            withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+            }
+        }) != nil
         guard option(fd, SO_ACCEPTCONN) == 0, connected else {
             throw failure(ENOTCONN, "--fd=\(fd) is not connected to a peer")
         }
@@ -31,21 +35,25 @@ public enum CallerSocket {
     static func option(_ fd: Int32, _ name: Int32) -> Int32? {
         var value: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
-        return getsockopt(fd, SOL_SOCKET, name, &value, &length) == 0 ? value : nil
+        guard (try? syscall("getsockopt") { getsockopt(fd, SOL_SOCKET, name, &value, &length) }) != nil else { return nil }
+        return value
     }
 
     /// Step 9: one data byte 0x00 and one SCM_RIGHTS fd. MSG_NOSIGNAL: a caller that
     /// has gone away gets EPIPE and exit 1, never a SIGPIPE mid-way.
-    public static func send(_ descriptor: Int32, over socket: Int32) throws(HelperFailure) {
-        let sent = withUnsafeBytes(of: UInt8(0)) { data in
-            withUnsafePointer(to: descriptor) { fd in
-                retryingEINTR {
+    static func send(_ tap: Descriptor, over socket: Int32) throws(SystemError) {
+        let sent = try tap.syscall("sendmsg") { tapFD in
+            withUnsafeBytes(of: UInt8(0)) { data in
+                withUnsafePointer(to: tapFD) { fd in
                     SocketMessage.send(data, descriptors: UnsafeBufferPointer(start: fd, count: 1), over: socket, flags: Int32(MSG_NOSIGNAL))
                 }
             }
         }
-        guard sent == 1 else {
-            throw HelperFailure("failed to write fd to unix socket: \(errorText(sent < 0 ? errno : EIO))")
-        }
+        guard sent == 1 else { throw SystemError(call: "sendmsg", errno: EIO) }
+    }
+
+    /// The contract's line for a failed send.
+    static func sendFailure(_ error: SystemError) -> HelperFailure {
+        HelperFailure("failed to write fd to unix socket: \(error.text)")
     }
 }

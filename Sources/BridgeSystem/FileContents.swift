@@ -17,8 +17,10 @@ public enum FileContents {
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 16384, alignment: 1)
         defer { chunk.deallocate() }
         while true {
-            let count = retryingEINTR { Glibc.read(fd, chunk.baseAddress, chunk.count) }
-            if count < 0 { return .failure(.readError(errno)) }
+            let count: Int
+            do { count = try syscall("read") { Glibc.read(fd, chunk.baseAddress, chunk.count) } } catch {
+                return .failure(.readError(error.errno))
+            }
             if count == 0 { return .success(contents) }
             contents += UnsafeRawBufferPointer(rebasing: chunk[..<count])
             if contents.count > limit { return .failure(.tooLarge) }

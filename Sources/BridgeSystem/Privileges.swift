@@ -34,16 +34,18 @@ public enum Privileges {
         if try hasRootID() {
             source = uid == 0 ? .rootCaller : .setuidRoot
             try dropBoundingAndAmbient()
-            try check(sbh_prctl(sbh_PR_SET_KEEPCAPS, 1, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)")
-            try check(sbh_setresgid(gid, gid, gid), "setresgid")
-            try check(sbh_setresuid(uid, uid, uid), "setresuid")
-            try check(sbh_prctl(sbh_PR_SET_KEEPCAPS, 0, 0, 0, 0), "prctl(PR_SET_KEEPCAPS)")
+            do { try IdentitySwitch.become(uid: uid, gid: gid, groups: nil, keepingCapabilities: true) } catch {
+                switch error {
+                case .call(let failed): throw failure(failed.message)
+                case .mismatch(let found): throw failure(idsProblem(found, uid: uid, gid: gid) ?? "the ids are not as expected")
+                }
+            }
         } else {
             source = hasPermitted(CAP_NET_ADMIN) ? .fileCapability : .noPrivilege
         }
         try setCapabilities(keepingNetAdmin: source != .noPrivilege)
-        try check(sbh_prctl(sbh_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
-        try check(sbh_prctl(sbh_PR_SET_DUMPABLE, 0, 0, 0, 0), "prctl(PR_SET_DUMPABLE)")
+        try call("prctl(PR_SET_NO_NEW_PRIVS)") { sbh_prctl(sbh_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) }
+        try call("prctl(PR_SET_DUMPABLE)") { sbh_prctl(sbh_PR_SET_DUMPABLE, 0, 0, 0, 0) }
         try verify(source, uid: uid, gid: gid)
         return NarrowedPrivileges(source: source, callerSetNoNewPrivs: callerSetNoNewPrivs)
     }
@@ -52,36 +54,48 @@ public enum Privileges {
     public static func realGroupID() -> gid_t { getgid() }
 
     static func hasRootID() throws(HelperFailure) -> Bool {
-        var real: uid_t = 0, effective: uid_t = 0, saved: uid_t = 0
-        try check(sbh_getresuid(&real, &effective, &saved), "getresuid")
-        return real == 0 || effective == 0 || saved == 0
+        let ids: RealEffectiveSaved
+        do { ids = try ProcessCredentials.userIDs() } catch { throw failure(error.message) }
+        return ids.real == 0 || ids.effective == 0 || ids.saved == 0
+    }
+
+    /// What is wrong with the ids the kernel holds, if anything: all three uids must be
+    /// `uid`, all three gids `gid`.
+    static func idsProblem(_ found: ProcessCredentials, uid: uid_t, gid: gid_t) -> Message? {
+        if !found.userIDs.are(uid) { return "user ids are \(found.userIDs.message), expected \(uid)" }
+        if !found.groupIDs.are(gid) { return "group ids are \(found.groupIDs.message), expected \(gid)" }
+        return nil
     }
 
     static func failure(_ detail: Message) -> HelperFailure {
         HelperFailure("failed to drop privileges", hints: [detail])
     }
 
-    /// `call` names the call in the message; built only on failure (the bounding-set loop
-    /// would otherwise format 40 strings for nothing).
-    static func check(_ result: Int32, _ call: @autoclosure () -> String) throws(HelperFailure) {
-        if result != 0 {
-            let code = errno
-            throw failure("\(call()): \(errorText(code))")
-        }
+    /// One call of the drop (see `syscall`): its failure is the drop's, naming the call.
+    static func call(_ name: StaticString, _ body: () -> Int32) throws(HelperFailure) {
+        do { try syscall(name, body) } catch { throw failure(error.message) }
+    }
+
+    /// The same for libcap's calls that return a state, NULL on failure.
+    static func call(_ name: StaticString, _ body: () -> cap_t?) throws(HelperFailure) -> cap_t {
+        do { return try syscall(name, body) } catch { throw failure(error.message) }
     }
 
     /// The bounding set limits what any later exec could gain; we never exec, but an
     /// audited helper leaves nothing to gain. Only possible while we hold CAP_SETPCAP.
     static func dropBoundingAndAmbient() throws(HelperFailure) {
         for capability in allCapabilities() where cap_get_bound(capability) == 1 {
-            try check(cap_drop_bound(capability), "cap_drop_bound(\(capability))")
+            // The capability's number in the message, formatted only on failure.
+            do { try syscall("cap_drop_bound") { cap_drop_bound(capability) } } catch {
+                throw failure("cap_drop_bound(\(capability)): \(error.text)")
+            }
         }
-        try check(cap_reset_ambient(), "cap_reset_ambient")
+        try call("cap_reset_ambient") { cap_reset_ambient() }
     }
 
     static func setCapabilities(keepingNetAdmin: Bool) throws(HelperFailure) {
         try withIntendedState(keepingNetAdmin: keepingNetAdmin) { (state: cap_t) throws(HelperFailure) in
-            try check(cap_set_proc(state), "cap_set_proc")
+            try call("cap_set_proc") { cap_set_proc(state) }
         }
     }
 
@@ -90,12 +104,12 @@ public enum Privileges {
     static func withIntendedState(
         keepingNetAdmin: Bool, _ body: (cap_t) throws(HelperFailure) -> Void
     ) throws(HelperFailure) {
-        guard let state = cap_init() else { throw failure("cap_init: \(errorText(errno))") }
+        let state = try call("cap_init") { cap_init() }
         defer { cap_free(UnsafeMutableRawPointer(state)) }
         if keepingNetAdmin {
             var netAdmin = cap_value_t(CAP_NET_ADMIN)
-            try check(cap_set_flag(state, CAP_PERMITTED, 1, &netAdmin, CAP_SET), "cap_set_flag")
-            try check(cap_set_flag(state, CAP_EFFECTIVE, 1, &netAdmin, CAP_SET), "cap_set_flag")
+            try call("cap_set_flag") { cap_set_flag(state, CAP_PERMITTED, 1, &netAdmin, CAP_SET) }
+            try call("cap_set_flag") { cap_set_flag(state, CAP_EFFECTIVE, 1, &netAdmin, CAP_SET) }
         }
         try body(state)
     }
@@ -105,7 +119,7 @@ public enum Privileges {
     }
 
     static func hasPermitted(_ capability: Int32) -> Bool {
-        guard let state = cap_get_proc() else { return false }
+        guard let state = try? syscall("cap_get_proc", { cap_get_proc() }) else { return false }
         defer { cap_free(UnsafeMutableRawPointer(state)) }
         return flag(state, CAP_PERMITTED, cap_value_t(capability))
     }
@@ -116,18 +130,14 @@ public enum Privileges {
         return cap_get_flag(state, capability, set, &value) == 0 && value == CAP_SET
     }
 
-    /// Reads back what the kernel now holds for us; any surprise is fatal.
+    /// Reads back what the kernel now holds for us; any surprise is fatal. The read-backs are
+    /// compared, not trusted: a query that fails (-1) reads as a difference.
     static func verify(_ source: PrivilegeSource, uid: uid_t, gid: gid_t) throws(HelperFailure) {
-        var r: uid_t = 0, e: uid_t = 0, s: uid_t = 0
-        var rg: gid_t = 0, eg: gid_t = 0, sg: gid_t = 0
-        guard sbh_getresuid(&r, &e, &s) == 0, r == uid, e == uid, s == uid else {
-            throw failure("user ids are \(r)/\(e)/\(s), expected \(uid)")
-        }
-        guard sbh_getresgid(&rg, &eg, &sg) == 0, rg == gid, eg == gid, sg == gid else {
-            throw failure("group ids are \(rg)/\(eg)/\(sg), expected \(gid)")
-        }
+        let found: ProcessCredentials
+        do { found = try ProcessCredentials.current(readingGroups: false) } catch { throw failure(error.message) }
+        if let problem = idsProblem(found, uid: uid, gid: gid) { throw failure(problem) }
         // One read of the kernel's state serves every check below: it cannot change under us.
-        guard let state = cap_get_proc() else { throw failure("cap_get_proc: \(errorText(errno))") }
+        let state = try call("cap_get_proc") { cap_get_proc() }
         defer { cap_free(UnsafeMutableRawPointer(state)) }
         // The ambient set is read back for CAP_NET_ADMIN alone (one prctl, not one per
         // capability): the kernel keeps ambient within permitted and inheritable, and the
@@ -170,9 +180,10 @@ public enum Privileges {
 
     static func executablePath() -> Message? {
         var buffer = [UInt8](repeating: 0, count: 4096)
-        let length = buffer.withUnsafeMutableBytes {
-            readlink("/proc/self/exe", $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
+        let length = try? syscall("readlink") {
+            buffer.withUnsafeMutableBytes { readlink("/proc/self/exe", $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
         }
-        return length > 0 ? Message(bytes: Array(buffer[..<length])) : nil
+        guard let length, length > 0 else { return nil }
+        return Message(bytes: Array(buffer[..<length]))
     }
 }

@@ -5,22 +5,25 @@ import CBridgeShim
 /// A NETLINK_ROUTE socket in the caller's network namespace, for the bridge settings that
 /// have no ioctl: a bridge's VLAN filtering, a port's VLANs, port isolation.
 /// Every request asks for an acknowledgement (NLM_F_ACK) and its error code is checked.
-struct RouteNetlink {
-    let fd: Int32
+/// A class: the sequence number is the socket's, whoever holds it.
+final class RouteNetlink {
+    let descriptor: Descriptor
     private var sequence: UInt32 = 0
 
-    static func open() -> Result<RouteNetlink, Errno> {
-        let fd = socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), sbh_NETLINK_ROUTE)
-        return fd >= 0 ? .success(RouteNetlink(fd: fd)) : .failure(Errno(errno))
+    static func open() throws(SystemError) -> RouteNetlink {
+        RouteNetlink(descriptor: try .opening("socket") {
+            socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), sbh_NETLINK_ROUTE)
+        })
     }
 
-    private init(fd: Int32) { self.fd = fd }
+    private init(descriptor: Descriptor) { self.descriptor = descriptor }
 
     /// Sends one request about interface `index` and returns the payloads of the messages
-    /// answering it, or the errno of the kernel's acknowledgement.
-    mutating func request(
+    /// answering it. The kernel's negative acknowledgement is thrown as a SystemError
+    /// of the request (`call` "netlink"), a malformed answer as EIO.
+    func request(
         _ type: UInt16, family: Int32, index: Int32, attributes: [UInt8] = []
-    ) -> Result<[ArraySlice<UInt8>], Errno> {
+    ) throws(SystemError) -> [ArraySlice<UInt8>] {
         sequence &+= 1
         var header = ifinfomsg()
         header.ifi_family = UInt8(family)
@@ -31,53 +34,54 @@ struct RouteNetlink {
         message.nlmsg_type = type
         message.nlmsg_flags = sbh_NLM_F_REQUEST | sbh_NLM_F_ACK
         message.nlmsg_seq = sequence
-        if let error = send(Self.bytes(of: message) + body) { return .failure(error) }
-        return receiveUntilAcknowledged()
+        try send(Self.bytes(of: message) + body)
+        return try receiveUntilAcknowledged()
     }
 
-    private func send(_ bytes: [UInt8]) -> Errno? {
+    private func send(_ bytes: [UInt8]) throws(SystemError) {
         var kernel = sockaddr_nl()
         kernel.nl_family = sa_family_t(AF_NETLINK)
-        let sent = bytes.withUnsafeBytes { buffer in
-            withUnsafePointer(to: &kernel) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                    retryingEINTR {
+        let sent = try descriptor.syscall("sendto") { fd in
+            bytes.withUnsafeBytes { buffer in
+                withUnsafePointer(to: &kernel) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
                         sendto(fd, buffer.baseAddress, buffer.count, 0, address, socklen_t(MemoryLayout<sockaddr_nl>.size))
                     }
                 }
             }
         }
-        if sent < 0 { return Errno(errno) }
-        return sent == bytes.count ? nil : Errno(EIO)
+        if sent != bytes.count { throw SystemError(call: "sendto", errno: EIO) }
     }
 
     /// Reads until the acknowledgement of our request: answers from anyone but the kernel,
     /// or to another request, are ignored; truncated or malformed messages are EIO.
-    private func receiveUntilAcknowledged() -> Result<[ArraySlice<UInt8>], Errno> {
+    private func receiveUntilAcknowledged() throws(SystemError) -> [ArraySlice<UInt8>] {
         var payloads: [ArraySlice<UInt8>] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             var sender = sockaddr_nl()
             var senderLength = socklen_t(MemoryLayout<sockaddr_nl>.size)
-            let count = buffer.withUnsafeMutableBytes { bytes in
-                withUnsafeMutablePointer(to: &sender) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                        retryingEINTR { recvfrom(fd, bytes.baseAddress, bytes.count, Int32(MSG_TRUNC), address, &senderLength) }
+            let count = try descriptor.syscall("recvfrom") { fd in
+                buffer.withUnsafeMutableBytes { bytes in
+                    withUnsafeMutablePointer(to: &sender) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                            recvfrom(fd, bytes.baseAddress, bytes.count, Int32(MSG_TRUNC), address, &senderLength)
+                        }
                     }
                 }
             }
-            if count < 0 { return .failure(Errno(errno)) }
-            if count > buffer.count { return .failure(Errno(EMSGSIZE)) }
+            if count > buffer.count { throw SystemError(call: "recvfrom", errno: EMSGSIZE) }
             if sender.nl_pid != 0 { continue }
             var rest = buffer[..<count]
             while !rest.isEmpty {
-                guard let (header, payload) = Self.message(in: rest) else { return .failure(Errno(EIO)) }
+                guard let (header, payload) = Self.message(in: rest) else { throw SystemError(call: "recvfrom", errno: EIO) }
                 rest = rest.dropFirst(min(rest.count, Self.aligned(Int(header.nlmsg_len), to: sbh_NLMSG_ALIGNTO)))
                 guard header.nlmsg_seq == sequence else { continue }
                 if header.nlmsg_type == sbh_NLMSG_ERROR {
-                    guard payload.count >= MemoryLayout<Int32>.size else { return .failure(Errno(EIO)) }
+                    guard payload.count >= MemoryLayout<Int32>.size else { throw SystemError(call: "recvfrom", errno: EIO) }
                     let code = payload.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
-                    return code == 0 ? .success(payloads) : .failure(Errno(-code))
+                    if code != 0 { throw SystemError(call: "netlink", errno: -code) }
+                    return payloads
                 }
                 payloads.append(payload)
             }
@@ -93,8 +97,6 @@ struct RouteNetlink {
         guard length >= headerSize, length <= bytes.count else { return nil }
         return (header, bytes[(bytes.startIndex + headerSize)..<(bytes.startIndex + length)])
     }
-
-    func close() { _ = Glibc.close(fd) }
 
     static func bytes<T>(of value: T) -> [UInt8] {
         withUnsafeBytes(of: value) { Array($0) }

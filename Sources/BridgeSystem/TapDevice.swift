@@ -4,30 +4,27 @@ import CBridgeShim
 
 /// The tap the helper creates. It is not persistent: it disappears when the last fd to it
 /// closes, so any failure before the fd is sent leaves nothing behind.
-public struct TapDevice {
-    public let fd: Int32
-    public let name: [UInt8]
+struct TapDevice<Calls: PrivilegedCalls> {
+    /// The tap; closing it removes it. Sent to the caller, never closed before that.
+    let tun: Calls.Tun
+    let name: [UInt8]
 
     /// Steps 2-4 of the contract: open /dev/net/tun, ask for its features, create `tap%d`.
-    public static func create(vnetHeader wanted: Bool) throws(HelperFailure) -> TapDevice {
-        let fd = retryingEINTR { open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NOCTTY) }
-        guard fd >= 0 else {
-            let code = errno
-            throw HelperFailure("failed to open /dev/net/tun: \(errorText(code))", hints: tunHints(code))
+    static func create(vnetHeader wanted: Bool, _ calls: Calls) throws(HelperFailure) -> TapDevice {
+        let tun: Calls.Tun
+        do { tun = try calls.openTun() } catch {
+            throw HelperFailure("failed to open /dev/net/tun: \(error.text)", hints: tunHints(error.errno))
         }
         // The C helper adds IFF_VNET_HDR even when TUNGETFEATURES fails; we add it only when offered.
-        var features: UInt32 = 0
-        let offered = sbh_ioctl(fd, sbh_TUNGETFEATURES, &features) == 0
-            && features & UInt32(UInt16(bitPattern: sbh_IFF_VNET_HDR)) != 0
+        let offered = (try? calls.features(of: tun)).map { $0 & UInt32(UInt16(bitPattern: sbh_IFF_VNET_HDR)) != 0 } ?? false
         let vnet = wanted && offered
-        var ifr = InterfaceRequest(name: Array("tap%d".utf8))
-        ifr.raw.ifr_ifru.ifru_flags = sbh_IFF_TAP | sbh_IFF_NO_PI | (vnet ? sbh_IFF_VNET_HDR : 0)
-        guard retryingEINTR({ sbh_ioctl(fd, sbh_TUNSETIFF, &ifr.raw) }) == 0 else {
-            let code = errno
-            close(fd)
-            throw HelperFailure("failed to create tun device: \(errorText(code))", hints: tunHints(code))
+        // On failure `tun` closes as the error is thrown: no device was made.
+        do {
+            let name = try calls.createTap(tun, flags: sbh_IFF_TAP | sbh_IFF_NO_PI | (vnet ? sbh_IFF_VNET_HDR : 0))
+            return TapDevice(tun: tun, name: name)
+        } catch {
+            throw HelperFailure("failed to create tun device: \(error.text)", hints: tunHints(error.errno))
         }
-        return TapDevice(fd: fd, name: ifr.name)
     }
 
     static func tunHints(_ code: Int32) -> [Message] {

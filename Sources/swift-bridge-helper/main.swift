@@ -72,25 +72,14 @@ func runHelper() -> Never {
     let decision = decide(bridge: request.bridge, otherNames: bridgeNames.otherNames, caller: caller, rules: acl.rules)
     guard decision.isAllowed else { refuse(HelperStderr.denied, audit: audit, outcome: decision.reason) }
 
-    // 4. The privileged acts, in the C helper's order, after checking what they act on.
+    // 4. The privileged acts, in the C helper's order, after checking what they act on: the
+    //    caller's socket, the bridge's MTU and the port settings; then the tap is created and
+    //    given the MTU, a high MAC, the bridge, the port settings and IFF_UP; the audit line;
+    //    the fd (TapHandover, whose order and messages BridgeSystemTests check).
     do {
-        try CallerSocket.validate(request.socketFD)
-        let bridge = BridgeAttachment(control: try ControlSocket.open(), bridge: bridgeNames)
-        let mtu = try bridge.bridgeMTU()
-        var port = try PortSetup.prepare(for: decision, bridge: bridge)  // rule options: vlan=, isolated
-        let tap = try TapDevice.create(vnetHeader: request.useVnet)
-        try bridge.setMTU(mtu, of: tap.name)
-        try bridge.setHighMAC(of: tap.name)
-        try bridge.addToBridge(tap.name)
-        try port?.apply(to: tap.name)
-        try bridge.bringUp(tap.name)
-        // The line goes out before the fd: a caller that kills us as the fd arrives has it logged.
-        try audit.record("\(decision.reason) tap=\(tap.name)\(port.map { " \($0.message)" } ?? "")", failed: false)
-        do { try CallerSocket.send(tap.fd, over: request.socketFD) } catch {
-            fail(error, audit: audit, outcome: "tap=\(tap.name) not handed over: \(error.message)")
-        }
+        try TapHandover.run(socket: request.socketFD, bridge: bridgeNames, decision: decision, vnetHeader: request.useVnet, audit: audit)
     } catch {
-        fail(error, audit: audit, outcome: "\(decision.reason), failed: \(error.message)")
+        fail(error.failure, audit: audit, outcome: error.outcome)
     }
     exit(0)
 }

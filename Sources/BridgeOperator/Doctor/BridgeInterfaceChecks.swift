@@ -25,28 +25,29 @@ final class BridgeInterfaceChecks {
         }
         let control: ControlSocket
         do { control = try ControlSocket.open() } catch {
-            return [DoctorFinding("bridge.exists", .fail, error.message.description)]
+            return [DoctorFinding("bridge.exists", .fail, "failed to open control socket: \(error.text)")]
         }
-        if case .failure(let error) = control.mtu(of: bytes) {
+        do { _ = try control.mtu(of: bytes) } catch {
             let fix = "ip link add \(name) type bridge && ip link set \(name) up"
-            let why = error.code == ENODEV ? "there is no interface `\(name)' in this network namespace" : "cannot query `\(name)': \(error.text)"
+            let why = error.errno == ENODEV ? "there is no interface `\(name)' in this network namespace" : "cannot query `\(name)': \(error.text)"
             return [DoctorFinding("bridge.exists", .fail, why, fix: fix)]
         }
         var findings = [DoctorFinding("bridge.exists", .ok, "interface `\(name)' exists")]
-        switch control.driver(of: bytes) {
-        case .success(let driver) where driver == Array("bridge".utf8):
+        let driver: [UInt8]
+        do { driver = try control.driver(of: bytes) } catch {
+            findings.append(DoctorFinding("bridge.kind", .fail, "`\(name)' is not a bridge (ethtool: \(error.text))"))
+            return findings
+        }
+        if driver == Array("bridge".utf8) {
             facts.isBridge = true
             findings.append(DoctorFinding("bridge.kind", .ok, "`\(name)' is a bridge"))
-        case .success(let driver):
+        } else {
             findings.append(DoctorFinding("bridge.kind", .fail,
                 "`\(name)' is not a bridge (its driver is `\(Message(bytes: driver))'): the helper refuses it",
                 fix: "ip link add br0 type bridge && ip link set \(name) master br0 && ip link set br0 up   # then use br0"))
             return findings
-        case .failure(let error):
-            findings.append(DoctorFinding("bridge.kind", .fail, "`\(name)' is not a bridge (ethtool: \(error.text))"))
-            return findings
         }
-        if case .success(let flags) = control.flags(of: bytes), flags & sbh_IFF_UP == 0 {
+        if let flags = try? control.flags(of: bytes), flags & sbh_IFF_UP == 0 {
             findings.append(DoctorFinding("bridge.up", .warn, "`\(name)' is down: guests get no link", fix: "ip link set \(name) up"))
         } else {
             findings.append(DoctorFinding("bridge.up", .ok, "`\(name)' is up"))
@@ -60,7 +61,7 @@ final class BridgeInterfaceChecks {
     /// only when its ifindex for the bridge is the one our namespace reports.
     func ports(_ control: ControlSocket) -> DoctorFinding {
         let sysfs = "/sys/class/net/\(name)"
-        guard case .success(let index) = control.index(of: Array(name.utf8)),
+        guard let index = try? control.index(of: Array(name.utf8)),
             FileFacts.firstLine("\(sysfs)/ifindex") == String(index),
             let ports = FileFacts.entries(of: "\(sysfs)/brif")
         else {

@@ -1,0 +1,27 @@
+@preconcurrency import Glibc
+
+/// A file descriptor this process opened and owns, closed when the last reference to it goes:
+/// on every path, a thrown error included. The number is only lent to one system call at a
+/// time (`syscall`), during which the descriptor is certain to be open. Descriptors the
+/// process does not own (the caller's `--fd=`) stay plain numbers.
+public final class Descriptor {
+    private let rawValue: Int32
+
+    init(owning rawValue: Int32) { self.rawValue = rawValue }
+
+    /// Opens with `open`, `socket` or the like (see the free `syscall`) and owns the result.
+    static func opening(_ name: StaticString, _ body: () -> Int32) throws(SystemError) -> Descriptor {
+        Descriptor(owning: try BridgeSystem.syscall(name, body))
+    }
+
+    // Linux frees the number even when close fails (EINTR included): never retried.
+    deinit { _ = close(rawValue) }
+
+    /// One system call on this descriptor (see the free `syscall`).
+    @discardableResult
+    func syscall<Result: SignedInteger & FixedWidthInteger>(
+        _ name: StaticString, _ body: (Int32) -> Result
+    ) throws(SystemError) -> Result {
+        try BridgeSystem.syscall(name) { body(rawValue) }
+    }
+}

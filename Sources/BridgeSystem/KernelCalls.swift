@@ -1,0 +1,54 @@
+import BridgePolicy
+import CBridgeShim
+@preconcurrency import Glibc
+
+/// The privileged acts' calls as the kernel makes them: ioctls on the control socket, the
+/// bridge port over rtnetlink, the tun device, the audit socket, sendmsg to the caller.
+struct KernelCalls: PrivilegedCalls {
+    let control: ControlSocket
+    let auditLog: AuditLog
+
+    func mtu(of name: [UInt8]) throws(SystemError) -> Int32 { try control.mtu(of: name) }
+    func driver(of name: [UInt8]) throws(SystemError) -> [UInt8] { try control.driver(of: name) }
+    func index(of name: [UInt8]) throws(SystemError) -> Int32 { try control.index(of: name) }
+    func setMTU(_ mtu: Int32, of name: [UInt8]) throws(SystemError) { try control.setMTU(mtu, of: name) }
+    func hardwareAddress(of name: [UInt8]) throws(SystemError) -> sockaddr { try control.hardwareAddress(of: name) }
+    func setHardwareAddress(_ address: sockaddr, of name: [UInt8]) throws(SystemError) {
+        try control.setHardwareAddress(address, of: name)
+    }
+    func addInterface(index: Int32, toBridge bridge: [UInt8]) throws(SystemError) {
+        try control.addInterface(index: index, toBridge: bridge)
+    }
+    func flags(of name: [UInt8]) throws(SystemError) -> Int16 { try control.flags(of: name) }
+    func setFlags(_ flags: Int16, of name: [UInt8]) throws(SystemError) { try control.setFlags(flags, of: name) }
+
+    func openNetlink() throws(SystemError) -> RouteNetlink { try RouteNetlink.open() }
+    func vlanSettings(ofBridge index: Int32, _ netlink: RouteNetlink) throws(SystemError) -> BridgeVLANSettings {
+        try netlink.vlanSettings(ofBridge: index)
+    }
+    func setPortVLAN(_ vlan: UInt16, ofPort index: Int32, _ netlink: RouteNetlink) throws(SystemError) {
+        try netlink.changeVLAN(sbh_RTM_SETLINK, vlan, flags: sbh_BRIDGE_VLAN_INFO_PVID | sbh_BRIDGE_VLAN_INFO_UNTAGGED, of: index)
+    }
+    func removePortVLAN(_ vlan: UInt16, ofPort index: Int32, _ netlink: RouteNetlink) throws(SystemError) {
+        try netlink.changeVLAN(sbh_RTM_DELLINK, vlan, flags: 0, of: index)
+    }
+    func isolatePort(_ index: Int32, _ netlink: RouteNetlink) throws(SystemError) { try netlink.isolate(index) }
+
+    func openTun() throws(SystemError) -> Descriptor {
+        try .opening("open") { open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NOCTTY) }
+    }
+    func features(of tun: Descriptor) throws(SystemError) -> UInt32 {
+        var features: UInt32 = 0
+        try tun.syscall("ioctl(TUNGETFEATURES)") { sbh_ioctl($0, sbh_TUNGETFEATURES, &features) }
+        return features
+    }
+    func createTap(_ tun: Descriptor, flags: Int16) throws(SystemError) -> [UInt8] {
+        var ifr = InterfaceRequest(name: Array("tap%d".utf8))
+        ifr.raw.ifr_ifru.ifru_flags = flags
+        try tun.syscall("ioctl(TUNSETIFF)") { sbh_ioctl($0, sbh_TUNSETIFF, &ifr.raw) }
+        return ifr.name
+    }
+
+    func audit(_ outcome: Message) throws(SystemError) { try auditLog.write(outcome, failed: false) }
+    func send(_ tun: Descriptor, over socket: Int32) throws(SystemError) { try CallerSocket.send(tun, over: socket) }
+}
