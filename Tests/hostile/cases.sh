@@ -172,20 +172,29 @@ expect_failed_without_tap() {
     no_helper_left
 }
 
-case_nofile_3_to_8() {
-    private_dev_with_log
-    conf 'allow br0'
-    local n
+# RLIMIT_NOFILE 3 to 8 with a log: below 5 the log cannot be connected, below the minimum
+# the ACL cannot be read (the ACL's refusal then ends in $1), from the minimum on the request
+# ends as the rest of the arguments check.
+nofile_sweep() {
+    local acl_failure=$1 n
+    shift
     for n in 3 4 5 6 7 8; do
         hostile --syslog=/dev/log "--nofile=$n"
         if ((n < 5)); then
             expect_refused "failed to connect to the system log /dev/log: Too many open files"
         elif ((n < nofile_minimum)); then
-            expect_acl_refused "/etc/qemu/bridge.conf: Too many open files"
+            expect_acl_refused "$acl_failure"
         else
-            expect_attached
+            "$@"
         fi
     done
+}
+
+case_nofile_3_to_8() {
+    private_dev_with_log
+    conf 'allow br0'
+    local n
+    nofile_sweep "/etc/qemu/bridge.conf: Too many open files" expect_attached
     # With no log to connect to, one fd fewer.
     for n in 5 6; do
         hostile "--nofile=$n"
@@ -195,16 +204,7 @@ case_nofile_3_to_8() {
     # turn the answer into "allowed": too few fds fail the ACL, enough find the deny.
     conf 'allow all' 'include /etc/qemu/deny.conf'
     acl_file /etc/qemu/deny.conf 'deny br0'
-    for n in 3 4 5 6 7 8; do
-        hostile --syslog=/dev/log "--nofile=$n"
-        if ((n < 5)); then
-            expect_refused "failed to connect to the system log /dev/log: Too many open files"
-        elif ((n < nofile_minimum)); then
-            expect_acl_refused "Too many open files"
-        else
-            expect_acl_refused "access denied by acl file"
-        fi
-    done
+    nofile_sweep "Too many open files" expect_acl_refused "access denied by acl file"
 }
 case_fsize_tiny() {
     # stderr is a regular file that may not grow at all: a request that writes nothing works.
