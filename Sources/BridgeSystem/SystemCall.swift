@@ -43,17 +43,6 @@ func syscall<Value>(_ name: StaticString, _ body: () -> Value?) throws(SystemErr
     return value
 }
 
-/// Runs a system call until it is not interrupted by a signal; returns its result, with
-/// errno left as the call set it. For the readers that inspect a result rather than throw
-/// (the trusted-path walk, stderr); everything else uses `syscall`.
-@discardableResult
-func retryingEINTR<T: BinaryInteger>(_ call: () -> T) -> T {
-    while true {
-        let result = call()
-        if result != -1 || errno != EINTR { return result }
-    }
-}
-
 /// The text of an errno value, as the C helper's `strerror(errno)` prints it. The helper
 /// never calls setlocale, so this is always the C locale's English text.
 public func errorText(_ code: Int32) -> Message {

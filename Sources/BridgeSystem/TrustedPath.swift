@@ -22,9 +22,10 @@ enum TrustedPath {
     static func open(_ path: [UInt8]) -> Opened {
         var components = path.split(separator: slash)
         guard path.first == slash, let name = components.popLast() else { return .refused("it is not an absolute path to a file") }
-        var directory = retryingEINTR { Glibc.open("/", sbh_O_PATH | O_DIRECTORY | O_CLOEXEC) }
-        guard directory >= 0 else { return .failed(errorText(errno)) }
-        defer { close(directory) }
+        var directory: Descriptor
+        do { directory = try .opening("open") { Glibc.open("/", sbh_O_PATH | O_DIRECTORY | O_CLOEXEC) } } catch {
+            return .failed(error.text)
+        }
         var directoryPath: [UInt8] = [slash]
         var permissions: FilePermissions
         switch trust(directory, directoryPath) {
@@ -32,13 +33,15 @@ enum TrustedPath {
         case .failure(let problem): return problem.opened
         }
         for component in components {
-            let next = withCString(Array(component)) { name in
-                retryingEINTR { openat(directory, name, sbh_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
-            }
             let shown = directoryPath + component
-            guard next >= 0 else { return lookupFailure(errno, of: Array(shown), in: directory, permissions) }
-            close(directory)
-            directory = next
+            do {
+                let next = try withCString(Array(component)) { name throws(SystemError) in
+                    try directory.syscall("openat") { openat($0, name, sbh_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+                }
+                directory = Descriptor(owning: next)
+            } catch {
+                return lookupFailure(error.errno, of: Array(shown), in: directory, permissions)
+            }
             directoryPath = shown + [slash]
             switch trust(directory, Array(shown)) {
             case .success(let found): permissions = found
@@ -46,21 +49,20 @@ enum TrustedPath {
             }
         }
         // O_NONBLOCK: opening a FIFO must not hang; O_NOCTTY: a terminal must not become ours.
-        let fd = withCString(Array(name)) { name in
-            retryingEINTR { openat(directory, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
+        do {
+            return .file(try withCString(Array(name)) { name throws(SystemError) in
+                try directory.syscall("openat") { openat($0, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
+            })
+        } catch {
+            if error.errno == ELOOP { return .refused("it is a symbolic link") }
+            return lookupFailure(error.errno, of: path, in: directory, permissions, reading: true)
         }
-        guard fd >= 0 else {
-            let code = errno
-            if code == ELOOP { return .refused("it is a symbolic link") }
-            return lookupFailure(code, of: path, in: directory, permissions, reading: true)
-        }
-        return .file(fd)
     }
 
     /// A directory on the path is root's and writable only by root (or sticky).
-    static func trust(_ fd: Int32, _ path: [UInt8]) -> Result<FilePermissions, TrustFailure> {
+    static func trust(_ directory: Descriptor, _ path: [UInt8]) -> Result<FilePermissions, TrustFailure> {
         var status = stat()
-        guard fstat(fd, &status) == 0 else { return .failure(TrustFailure(.failed(errorText(errno)))) }
+        do { try directory.syscall("fstat") { fstat($0, &status) } } catch { return .failure(TrustFailure(.failed(error.text))) }
         if status.st_uid != 0 {
             return .failure(TrustFailure(.refused("the directory `\(path)' on its path is owned by uid \(UInt32(status.st_uid)), not root")))
         }
@@ -76,7 +78,7 @@ enum TrustedPath {
     /// Why `name` in `directory` could not be opened, sorted into what may be skipped (it
     /// is not there; the mode bits keep this caller out) and what fails the ACL.
     static func lookupFailure(
-        _ code: Int32, of path: [UInt8], in directory: Int32, _ directoryPermissions: FilePermissions,
+        _ code: Int32, of path: [UInt8], in directory: Descriptor, _ directoryPermissions: FilePermissions,
         reading: Bool = false
     ) -> Opened {
         let name = Array(path.split(separator: slash).last ?? [])
@@ -85,15 +87,12 @@ enum TrustedPath {
             return .unavailable(errorText(code))
         case ENOTDIR:
             // O_NOFOLLOW|O_DIRECTORY on a symbolic link: a link on the path is refused, as the file itself would be.
-            var status = stat()
-            let isLink = withCString(name) { fstatat(directory, $0, &status, AT_SYMLINK_NOFOLLOW) } == 0
-                && status.st_mode & S_IFMT == S_IFLNK
+            let isLink = linkStatus(of: name, in: directory).map { $0.st_mode & S_IFMT == S_IFLNK } ?? false
             return isLink ? .refused("`\(path)' on its path is a symbolic link") : .unavailable(errorText(code))
         case EACCES:
             guard let caller = try? CallerIdentity.current() else { return .failed(errorText(code)) }
             var explained = !directoryPermissions.allows(.search, to: caller)
-            var status = stat()
-            if !explained, reading, withCString(name, { fstatat(directory, $0, &status, AT_SYMLINK_NOFOLLOW) }) == 0 {
+            if !explained, reading, let status = linkStatus(of: name, in: directory) {
                 explained = !FilePermissions(mode: status.st_mode, owner: status.st_uid, group: status.st_gid).allows(.read, to: caller)
             }
             if explained { return .unavailable(errorText(code)) }
@@ -101,5 +100,14 @@ enum TrustedPath {
         default:
             return .failed(errorText(code))
         }
+    }
+
+    /// What `name` in `directory` is, not following a link; nil when that cannot be found out.
+    static func linkStatus(of name: [UInt8], in directory: Descriptor) -> stat? {
+        var status = stat()
+        let found = withCString(name) { name in
+            (try? directory.syscall("fstatat") { fstatat($0, name, &status, AT_SYMLINK_NOFOLLOW) }) != nil
+        }
+        return found ? status : nil
     }
 }
