@@ -27,16 +27,15 @@ final class LintFileSource: ACLFileSource {
         return read
     }
 
-    /// Only what is safe to read at all: a regular file, not through a symlink, within the limit.
+    /// Only what is safe to read at all: not through a symlink, and what every reader checks
+    /// (a regular file within the limit), without the helper's trust checks.
     func readForChecking(_ path: [UInt8]) -> ACLFileRead? {
         guard !path.contains(0) else { return nil }
         let fd = withCString(path) { open($0, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) }
         guard fd >= 0 else { return nil }
         defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
-            case .success(let bytes) = FileContents.read(fd, limit: trusted.limits.maximumFileSize)
-        else { return nil }
-        return .contents(bytes, FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)))
+        let read = ACLFileRead.reading(fd, limit: trusted.limits.maximumFileSize)
+        guard case .contents = read else { return nil }
+        return read
     }
 }
