@@ -45,7 +45,7 @@ final class LintFileSource: ACLFileSource {
         steppedOver[line.file]?.contains(line.line) ?? false
     }
 
-    /// The contents with those lines made inert, as the loader goes on past a bad line: blank,
+    /// The contents with those lines made inert, as if the loader went on past a bad line: blank,
     /// or for an include, an include of nothing (still a statement, for `require options`).
     func stepping(over lines: Set<Int>, in bytes: [UInt8]) -> [UInt8] {
         var result: [UInt8] = []
