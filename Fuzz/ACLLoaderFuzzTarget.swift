@@ -16,20 +16,13 @@ private let fuzzLimits: ACLLimits = {
 public func fuzzACLLoader(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     let files = CarvedFileSystem(fuzzInput(start, count))
     let grammar = LineGrammar.chosen(by: files.file(CarvedFileSystem.mainPath))
-    var rulesChecked: [ACLRule]? = nil
-    for stopAtFirstError in [true, false] {
-        // As the helper builds it: names resolve through /etc/passwd and /etc/group of the same source.
-        let loader = ACLLoader(source: files.fileSystem, limits: fuzzLimits, stopAtFirstError: stopAtFirstError)
-        let result = loader.load(CarvedFileSystem.mainPath)
-        checkLoad(result, files, grammar)
-        let again = loader.load(CarvedFileSystem.mainPath)
-        invariant(again.rules == result.rules && again.diagnostics == result.diagnostics, "loading is deterministic")
-        // Lint mode often returns the same rules: their decisions are checked once.
-        if result.rules != rulesChecked {
-            checkDecisions(result.rules, names: namesToCheck(result.rules), callers: callersToCheck(result.rules))
-            rulesChecked = result.rules
-        }
-    }
+    // As the helper builds it: names resolve through /etc/passwd and /etc/group of the same source.
+    let loader = ACLLoader(source: files.fileSystem, limits: fuzzLimits)
+    let result = loader.load(CarvedFileSystem.mainPath)
+    checkLoad(result, files, grammar)
+    let again = loader.load(CarvedFileSystem.mainPath)
+    invariant(again.rules == result.rules && again.diagnostics == result.diagnostics, "loading is deterministic")
+    checkDecisions(result.rules, names: namesToCheck(result.rules), callers: callersToCheck(result.rules))
     return 0
 }
 

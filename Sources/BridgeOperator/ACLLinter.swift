@@ -13,7 +13,7 @@ public struct LintReport: Sendable {
     public var isClean: Bool { errorCount == 0 }
 }
 
-/// `lint`: the helper's loader, told to go on past errors, plus checks for rules that are
+/// `lint`: the helper's loader, loaded again past each error it stops at, plus checks for rules that are
 /// valid but cannot mean what their author meant. Nothing here parses a line: the
 /// grammar is BridgePolicy's, the decision is `decide`.
 public struct ACLLinter {
@@ -26,8 +26,16 @@ public struct ACLLinter {
 
     public func lint(_ path: [UInt8]) -> LintReport {
         let source = LintFileSource(trusted)
-        let load = ACLLoader(source: source, stopAtFirstError: false).load(path)
-        var findings = load.diagnostics.map { finding(from: $0, mainFile: path) }
+        var load = ACLLoader(source: source).load(path)
+        var diagnostics = load.diagnostics
+        // The loader stopped at its last diagnostic, an error: load again, stepping over it, until
+        // it gets through (rules and files read are then the last load's). A stepped-over line
+        // says only what it said when a load stopped at it.
+        while !load.succeeded, let stop = load.diagnostics.last?.location, source.stepOver(stop) {
+            load = ACLLoader(source: source).load(path)
+            diagnostics += load.diagnostics.filter { $0.location.map { !source.isSteppedOver($0) } ?? true }
+        }
+        var findings = diagnostics.map { finding(from: $0, mainFile: path) }
         findings += refusalFindings(source, mainFile: path)
         findings += RuleLint(rules: load.rules).findings()
         for file in source.files {

@@ -10,8 +10,10 @@ public struct Explanation: Sendable {
     /// The helper refuses the name before it reads any ACL (too long, not a valid name).
     public var nameProblem: Message?
     public var load: ACLLoadResult?
-    /// Nil when the helper stops before deciding (bad name, ACL failed to load).
+    /// Nil when the helper stops before deciding (bad name, ACL failed to load, names not looked up).
     public var decision: Decision?
+    /// The helper stops when it cannot look up the bridge's names (after the ACL loaded).
+    public var lookUpFailure: HelperFailure?
     /// The interface's other names here (its own name, its altnames), as the helper looks
     /// them up: a deny of any of them wins.
     public var otherNames: [[UInt8]] = []
@@ -24,6 +26,7 @@ public struct Explanation: Sendable {
     public var outcome: Message {
         if let nameProblem { return "denied: the helper refuses the bridge name: \(nameProblem)" }
         if let load, !load.succeeded { return "denied: \(ACLLoadResult.failureMessage(for: file))" }
+        if let lookUpFailure { return "failed: \(lookUpFailure.message)" }
         guard let decision else { return "denied" }
         let port = decision.portSettings.message
         return port.bytes.isEmpty ? decision.reason : "\(decision.reason), port settings: \(port)"
@@ -34,13 +37,18 @@ public struct Explanation: Sendable {
     public var helperStderr: [Message] {
         if let nameProblem { return [nameProblem] }
         if let load, !load.succeeded { return HelperStderr.aclFailed(load, file: file) }
+        if let lookUpFailure { return lookUpFailure.stderrLines }
         if let decision, !decision.isAllowed { return HelperStderr.denied }
         return []
     }
 
-    /// `otherNames` nil: looked up in this network namespace, as the helper does.
+    /// `otherNames` looks the bridge's names up: by default in this network namespace, as the
+    /// helper does (BridgeNames.lookUp).
     public init(
-        bridge: [UInt8], file: [UInt8], source: any ACLFileSource = TrustedFileSource(), otherNames: [[UInt8]]? = nil
+        bridge: [UInt8], file: [UInt8], source: any ACLFileSource = TrustedFileSource(),
+        otherNames lookUp: ([UInt8]) throws(HelperFailure) -> [[UInt8]] = { bridge throws(HelperFailure) in
+            try BridgeNames.lookUp(bridge).otherNames
+        }
     ) {
         self.bridge = bridge
         self.file = file
@@ -52,12 +60,12 @@ public struct Explanation: Sendable {
         }
         let load = ACLLoader(source: source).load(file)
         self.load = load
-        let otherNames = otherNames ?? (try? BridgeNames.lookUp(bridge))?.otherNames ?? []
-        self.otherNames = otherNames
+        // The helper looks them up once the ACL has loaded and stops if it cannot: no decision.
+        do { otherNames = try lookUp(bridge) } catch { lookUpFailure = error }
         matchingRules = load.rules.filter { rule in ([bridge] + otherNames).contains { rule.matches(bridge: $0) } }
         // As the helper decides: for this process's uid, gid and groups (`user=`, `group=`);
         // if the groups cannot be read, as for an unknown caller (never more permissive).
-        if load.succeeded {
+        if load.succeeded, lookUpFailure == nil {
             decision = (try? CallerIdentity.current()).map {
                 decide(bridge: bridge, otherNames: otherNames, caller: $0, rules: load.rules)
             } ?? decide(bridge: bridge, otherNames: otherNames, rules: load.rules)

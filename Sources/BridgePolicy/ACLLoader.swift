@@ -24,9 +24,6 @@ public struct ACLLoadResult: Sendable {
 public struct ACLLoader {
     public var source: any ACLFileSource
     public var limits: ACLLimits
-    /// The helper stops a file at its first bad line (as the C helper does); the lint tool
-    /// goes on, to report every problem.
-    public var stopAtFirstError: Bool
     /// Resolves `user=`/`group=` names; by default /etc/passwd and /etc/group read
     /// through `source` (so with the helper's trust checks).
     public var accounts: any AccountDatabase
@@ -34,17 +31,15 @@ public struct ACLLoader {
     /// Names resolved from /etc/passwd and /etc/group read through `source`. (An overload, not
     /// `accounts: (any AccountDatabase)? = nil`: copying an optional existential makes the
     /// runtime build Optional's metadata, a sixth of the helper's instructions.)
-    public init(source: any ACLFileSource, limits: ACLLimits = .standard, stopAtFirstError: Bool = true) {
-        self.init(source: source, limits: limits, stopAtFirstError: stopAtFirstError, accounts: AccountFileDatabase(source: source))
+    public init(source: any ACLFileSource, limits: ACLLimits = .standard) {
+        self.init(source: source, limits: limits, accounts: AccountFileDatabase(source: source))
     }
 
     public init(
-        source: any ACLFileSource, limits: ACLLimits = .standard, stopAtFirstError: Bool = true,
-        accounts: any AccountDatabase
+        source: any ACLFileSource, limits: ACLLimits = .standard, accounts: any AccountDatabase
     ) {
         self.source = source
         self.limits = limits
-        self.stopAtFirstError = stopAtFirstError
         self.accounts = accounts
     }
 
@@ -69,13 +64,12 @@ public struct ACLLoader {
 
 /// How a file ended: `fatal` fails the whole ACL, wherever it happens. (The C helper
 /// ignores an include after its first bad line; we do not.)
-private enum FileOutcome: Comparable { case complete, fatal }
+private enum FileOutcome { case complete, fatal }
 
 /// One pass over the include tree.
 private struct Walk {
     let source: any ACLFileSource
     let limits: ACLLimits
-    let stopAtFirstError: Bool
     let accounts: any AccountDatabase
     let mainFile: [UInt8]
     var result = ACLLoadResult()
@@ -88,7 +82,6 @@ private struct Walk {
     init(loader: ACLLoader, mainFile: [UInt8]) {
         source = loader.source
         limits = loader.limits
-        stopAtFirstError = loader.stopAtFirstError
         accounts = loader.accounts
         self.mainFile = mainFile
     }
@@ -97,13 +90,13 @@ private struct Walk {
         result.filesRead.append(path)
         reading.push(identity)
         defer { reading.pop() }
-        var outcome = FileOutcome.complete
         for (index, line) in FileLines(contents).enumerated() {
             let here = SourceLocation(file: path, line: index + 1)
-            func report(_ diagnostic: Diagnostic, _ severity: FileOutcome) -> Bool {
+            // The first error ends the file and fails the ACL, as in the C helper (lint goes on
+            // past it by loading again: LintFileSource).
+            func stop(_ diagnostic: Diagnostic) -> FileOutcome {
                 result.diagnostics.append(diagnostic)
-                outcome = max(outcome, severity)
-                return stopAtFirstError
+                return .fatal
             }
             if ACLGrammar.isRequireOptions(line) {
                 if depth == 0 && !optionsEnabled && !sawStatement {
@@ -111,8 +104,7 @@ private struct Walk {
                     continue
                 }
                 let misplaced: ACLOptionProblem = optionsEnabled && depth == 0 ? .repeatedDirective : .misplacedDirective(mainFile: mainFile)
-                if report(Diagnostic(.error, misplaced.message, at: here), .fatal) { return .fatal }
-                continue
+                return stop(Diagnostic(.error, misplaced.message, at: here))
             }
             switch optionsEnabled ? ACLOptionsGrammar.parse(line) : .plain(ACLGrammar.parse(line)) {
             case .plain(.blank):
@@ -123,25 +115,21 @@ private struct Walk {
                 addRule(.deny, target, at: here)
             case .plain(.include(let target)):
                 sawStatement = true
-                // Lint goes on past a fatal include, to report the rest; the load still fails.
-                if include(target, at: here, depth: depth + 1) == .fatal {
-                    if stopAtFirstError { return .fatal }
-                    outcome = .fatal
-                }
+                if include(target, at: here, depth: depth + 1) == .fatal { return .fatal }
             case .plain(.invalid(let problem)):
                 let diagnostic = Diagnostic(.error, problem.message, at: here, isCHelperMessage: problem.isCHelperMessage)
-                if report(diagnostic, .fatal) { return .fatal }
+                return stop(diagnostic)
             case .rule(let action, let target, let specs):
                 switch RuleOptions.resolving(specs, with: accounts) {
                 case .success(let options): addRule(action, target, options: options, at: here)
                 case .failure(let failure):
-                    if report(Diagnostic(.error, failure.message, at: here), .fatal) { return .fatal }
+                    return stop(Diagnostic(.error, failure.message, at: here))
                 }
             case .invalid(let failure):
-                if report(Diagnostic(.error, failure.message, at: here), .fatal) { return .fatal }
+                return stop(Diagnostic(.error, failure.message, at: here))
             }
         }
-        return outcome
+        return .complete
     }
 
     mutating func addRule(

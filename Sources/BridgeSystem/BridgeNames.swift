@@ -33,9 +33,12 @@ public struct BridgeNames: Sendable {
     }
 
     public static func lookUp(_ requested: [UInt8]) throws(HelperFailure) -> BridgeNames {
-        do { return try ask(requested) } catch {
-            throw HelperFailure("failed to look up interface `\(requested)': \(error.text)", hints: ["nothing was created"])
-        }
+        do { return try ask(requested) } catch { throw lookUpFailure(requested, error) }
+    }
+
+    /// How the helper stops when the names cannot be asked for (`explain` shows the same).
+    public static func lookUpFailure(_ requested: [UInt8], _ error: SystemError) -> HelperFailure {
+        HelperFailure("failed to look up interface `\(requested)': \(error.text)", hints: ["nothing was created"])
     }
 
     static func ask(_ requested: [UInt8]) throws(SystemError) -> BridgeNames {

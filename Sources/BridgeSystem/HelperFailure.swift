@@ -10,4 +10,7 @@ public struct HelperFailure: Error, Sendable {
         self.message = message
         self.hints = hints
     }
+
+    /// What the helper prints for it, line by line (`explain` shows the same).
+    public var stderrLines: [Message] { HelperStderr.failed(message, hints: hints) }
 }

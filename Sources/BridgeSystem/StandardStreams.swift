@@ -34,8 +34,7 @@ public enum StandardStreams {
     }
 
     public static func printFailure(_ failure: HelperFailure) {
-        printError(failure.message)
-        for hint in failure.hints { printError("  \(hint)") }
+        for line in failure.stderrLines { printError(line) }
     }
 
     /// libvirt reads our stderr on another thread and reports whatever it holds when the

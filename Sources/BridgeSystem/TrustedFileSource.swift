@@ -22,16 +22,7 @@ public struct TrustedFileSource: ACLFileSource {
         case .failed(let why): return .failed(why)
         }
         defer { close(fd) }
-        var status = stat()
-        guard fstat(fd, &status) == 0 else { return .failed(errorText(errno)) }
-        if let problem = shapeProblem(status) ?? ownershipProblem(status) { return .refused(problem) }
-        let contents: [UInt8]
-        switch FileContents.read(fd, limit: limits.maximumFileSize) {
-        case .success(let bytes): contents = bytes
-        case .failure(.tooLarge): return .refused("it is larger than \(limits.maximumFileSize) bytes")
-        case .failure(.readError(let code)): return .failed(errorText(code))
-        }
-        return .contents(contents, FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino)))
+        return .reading(fd, limit: limits.maximumFileSize, trust: ownershipProblem)
     }
 
     /// The helper's paths are absolute; `lint FILE` may be given a relative one, which is
@@ -41,13 +32,6 @@ public struct TrustedFileSource: ACLFileSource {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         guard getcwd(&buffer, buffer.count) != nil else { return path }
         return buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) } + [UInt8(ascii: "/")] + path
-    }
-
-    /// What must never be read at all: devices, FIFOs, directories, huge files.
-    func shapeProblem(_ status: stat) -> Message? {
-        if status.st_mode & S_IFMT != S_IFREG { return "it is not a regular file" }
-        if status.st_size > limits.maximumFileSize { return "it is larger than \(limits.maximumFileSize) bytes" }
-        return nil
     }
 
     /// Whether someone other than root could have written it.

@@ -1,5 +1,7 @@
 @testable import BridgeOperator
 import BridgePolicy
+import BridgeSystem
+import Glibc
 import Testing
 
 /// An ACL kept in memory, so the decision table runs without root-owned files.
@@ -47,7 +49,7 @@ struct ExplainTests {
     @Test(arguments: table)
     func explainAgreesWithDecide(_ row: Case) {
         let files = MemoryFiles(files: ["/acl": row.acl, "/sub": "allow br0\n"])
-        let explanation = Explanation(bridge: Array(row.bridge.utf8), file: Array("/acl".utf8), source: files, otherNames: [])
+        let explanation = Explanation(bridge: Array(row.bridge.utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
         #expect(explanation.isAllowed == row.allowed)
         // The helper's own path: the same loader and `decide`.
         let load = ACLLoader(source: files).load(Array("/acl".utf8))
@@ -65,7 +67,7 @@ struct ExplainTests {
 
     @Test func jsonNamesTheDecidingRule() {
         let files = MemoryFiles(files: ["/acl": "allow br0\ndeny br0\n"])
-        let explanation = Explanation(bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files, otherNames: [])
+        let explanation = Explanation(bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
         let json = JSONReport.encode(JSONReport.explain(explanation, user: UserIdentity(name: "u", uid: 1, gid: 2, groups: [3])))
         #expect(json.contains(#""allowed":false"#))
         #expect(json.contains(#""rule":{"action":"deny","file":"/acl","line":2,"target":"br0"}"#))
@@ -75,7 +77,7 @@ struct ExplainTests {
     @Test func aDenyOfAnotherNameOfTheBridgeDecidesAsInTheHelper() {
         let files = MemoryFiles(files: ["/acl": "allow all\ndeny br-secure\n"])
         let explanation = Explanation(
-            bridge: Array("storage0".utf8), file: Array("/acl".utf8), source: files, otherNames: [Array("br-secure".utf8)])
+            bridge: Array("storage0".utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [Array("br-secure".utf8)] })
         #expect(!explanation.isAllowed)
         #expect(explanation.matchingRules.map(\.location.line) == [1, 2])
     }
@@ -91,15 +93,35 @@ struct ExplainTests {
     ])
     func showsTheLinesTheHelperPrints(acl: String, bridge: String, lines: [String]) {
         let files = RefusingFiles(files: MemoryFiles(files: ["/acl": acl]), refused: ["/refused"])
-        let explanation = Explanation(bridge: Array(bridge.utf8), file: Array("/acl".utf8), source: files, otherNames: [])
+        let explanation = Explanation(bridge: Array(bridge.utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
         #expect(explanation.helperStderr.map(\.description) == lines)
         let json = JSONReport.explain(explanation, user: UserIdentity(name: "u", uid: 1, gid: 2, groups: []))
         #expect(json.helper_stderr == lines)
     }
 
+    /// The helper stops, with its message, when the bridge's names cannot be looked up
+    /// after the ACL loaded; an ACL that failed stops it before it looks.
+    @Test func aBridgeWhoseNamesCannotBeLookedUpStopsAsTheHelperDoes() {
+        let failure = BridgeNames.lookUpFailure(Array("br0".utf8), SystemError(call: "socket", errno: EMFILE))
+        let lines = ["failed to look up interface `br0': Too many open files", "  nothing was created"]
+        let explanation = Explanation(
+            bridge: Array("br0".utf8), file: Array("/acl".utf8), source: MemoryFiles(files: ["/acl": "allow all\n"]),
+            otherNames: { _ throws(HelperFailure) in throw failure })
+        #expect(!explanation.isAllowed)
+        #expect(explanation.decision == nil)
+        #expect(explanation.outcome.description == "failed: failed to look up interface `br0': Too many open files")
+        #expect(explanation.helperStderr.map(\.description) == lines)
+        #expect(JSONReport.explain(explanation, user: UserIdentity(name: "u", uid: 1, gid: 2, groups: [])).helper_stderr == lines)
+
+        let broken = Explanation(
+            bridge: Array("br0".utf8), file: Array("/acl".utf8), source: MemoryFiles(files: ["/acl": "bogus\n"]),
+            otherNames: { _ throws(HelperFailure) in throw failure })
+        #expect(broken.helperStderr.last?.description == "failed to parse default acl file `/acl'")
+    }
+
     @Test func aMainFileThatCannotBeTrustedIsTheClosingLineThenWhy() {
         let files = RefusingFiles(files: MemoryFiles(files: [:]), refused: ["/acl"])
-        let explanation = Explanation(bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files, otherNames: [])
+        let explanation = Explanation(bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
         #expect(explanation.helperStderr == ["failed to parse default acl file `/acl'", "  /acl: it is writable by others"])
     }
 }

@@ -29,8 +29,8 @@ private let alice = CallerIdentity(uid: 1000, gid: 1000)
 private let bob = CallerIdentity(uid: 1001, gid: 1001, supplementaryGroups: [2000])
 private let carol = CallerIdentity(uid: 1002, gid: 27)  // kvm as her primary group
 
-private func load(_ text: String, includes: [String: String] = [:], lint: Bool = false) -> ACLLoadResult {
-    ACLLoader(source: OptionFiles(includes.merging([main: text]) { $1 }), stopAtFirstError: !lint).load(Array(main.utf8))
+private func load(_ text: String, includes: [String: String] = [:]) -> ACLLoadResult {
+    ACLLoader(source: OptionFiles(includes.merging([main: text]) { $1 })).load(Array(main.utf8))
 }
 
 private func errors(_ result: ACLLoadResult) -> [String] { result.errors.map(\.rendered.description) }
@@ -114,10 +114,11 @@ func optionErrorsFailTheWholeACL(line: String, message: String) {
     #expect(result.rules.first?.options == RuleOptions(users: [1000], vlan: 7))
 }
 
-@Test func lintModeReportsEveryOptionError() {
-    let result = load("require options\nallow br0 user=x\nallow br0 vlan=0\ndeny br0 isolated\n", lint: true)
+@Test func theFirstOptionErrorEndsTheLoad() {
+    let result = load("require options\nallow br0 user=alice\nallow br0 vlan=0\ndeny br0 isolated\n")
     #expect(!result.succeeded)
-    #expect(errors(result).count == 3)
+    #expect(result.rules.count == 1)
+    #expect(errors(result).count == 1)
 }
 
 // MARK: the directive
