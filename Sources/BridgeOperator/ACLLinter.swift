@@ -18,6 +18,7 @@ public struct LintReport: Sendable {
 /// grammar is BridgePolicy's, the decision is `decide`.
 public struct ACLLinter {
     public var trusted: TrustedFileSource
+    static let maximumErrors = 200
 
     /// The helper's file source and trust checks, reporting instead of stopping.
     public init(trusted: TrustedFileSource = TrustedFileSource()) {
@@ -31,7 +32,16 @@ public struct ACLLinter {
         // The loader stopped at its last diagnostic, an error: load again, stepping over it, until
         // it gets through (rules and files read are then the last load's). A stepped-over line
         // says only what it said when a load stopped at it.
-        while !load.succeeded, let stop = load.diagnostics.last?.location, source.stepOver(stop) {
+        // Each step is a whole load, so the steps are bounded: a file of nothing but errors
+        // would otherwise cost a load per line.
+        var steps = 0
+        while !load.succeeded, let stop = load.diagnostics.last?.location {
+            guard steps + 1 < Self.maximumErrors else {
+                diagnostics.append(Diagnostic(.note, "lint stopped after \(Self.maximumErrors) errors; fix these and run it again", at: stop))
+                break
+            }
+            guard source.stepOver(stop) else { break }
+            steps += 1
             load = ACLLoader(source: source).load(path)
             diagnostics += load.diagnostics.filter { $0.location.map { !source.isSteppedOver($0) } ?? true }
         }

@@ -34,4 +34,16 @@ struct LintReadsOnTests {
             "t.conf:3: error: `allow br0 user=root' can never match: the kernel refuses this name (it contains white space)",
         ])
     }
+
+    /// Each step past an error is a whole load: a file of nothing but errors gets the first
+    /// 200 and a note that says so, not a load per line.
+    @Test func aFileOfErrorsIsReportedUpToTheBound() throws {
+        let copy = try CorpusCopy()
+        defer { copy.remove() }
+        try copy.write("t.conf", String(repeating: "bogus\n", count: 250))
+        let report = ACLLinter().lint(Array("\(copy.root)/t.conf".utf8))
+        #expect(report.errorCount == 200)
+        let notes = report.findings.filter { $0.severity == .note }.map(\.message.description)
+        #expect(notes == ["lint stopped after 200 errors; fix these and run it again"])
+    }
 }
