@@ -12,8 +12,9 @@ public struct Explanation: Sendable {
     public var load: ACLLoadResult?
     /// Nil when the helper stops before deciding (bad name, ACL failed to load, names not looked up).
     public var decision: Decision?
-    /// The helper stops when it cannot look up the bridge's names (after the ACL loaded).
-    public var lookUpFailure: HelperFailure?
+    /// Where the helper stops after the ACL loaded: it cannot read its caller's identity,
+    /// or cannot look up the bridge's names (in that order, as in the helper).
+    public var failure: HelperFailure?
     /// The interface's other names here (its own name, its altnames), as the helper looks
     /// them up: a deny of any of them wins.
     public var otherNames: [[UInt8]] = []
@@ -26,7 +27,7 @@ public struct Explanation: Sendable {
     public var outcome: Message {
         if let nameProblem { return "denied: the helper refuses the bridge name: \(nameProblem)" }
         if let load, !load.succeeded { return "denied: \(ACLLoadResult.failureMessage(for: file))" }
-        if let lookUpFailure { return "failed: \(lookUpFailure.message)" }
+        if let failure { return "failed: \(failure.message)" }
         guard let decision else { return "denied" }
         let port = decision.portSettings.message
         return port.bytes.isEmpty ? decision.reason : "\(decision.reason), port settings: \(port)"
@@ -37,18 +38,19 @@ public struct Explanation: Sendable {
     public var helperStderr: [Message] {
         if let nameProblem { return [nameProblem] }
         if let load, !load.succeeded { return HelperStderr.aclFailed(load, file: file) }
-        if let lookUpFailure { return lookUpFailure.stderrLines }
+        if let failure { return failure.stderrLines }
         if let decision, !decision.isAllowed { return HelperStderr.denied }
         return []
     }
 
     /// `otherNames` looks the bridge's names up: by default in this network namespace, as the
-    /// helper does (BridgeNames.lookUp).
+    /// helper does (BridgeNames.lookUp); `caller` reads who this process is, as the helper does.
     public init(
         bridge: [UInt8], file: [UInt8], source: any ACLFileSource = TrustedFileSource(),
         otherNames lookUp: ([UInt8]) throws(HelperFailure) -> [[UInt8]] = { bridge throws(HelperFailure) in
             try BridgeNames.lookUp(bridge).otherNames
-        }
+        },
+        caller readCaller: () throws(HelperFailure) -> CallerIdentity = { () throws(HelperFailure) in try CallerIdentity.current() }
     ) {
         self.bridge = bridge
         self.file = file
@@ -60,15 +62,14 @@ public struct Explanation: Sendable {
         }
         let load = ACLLoader(source: source).load(file)
         self.load = load
-        // The helper looks them up once the ACL has loaded and stops if it cannot: no decision.
-        do { otherNames = try lookUp(bridge) } catch { lookUpFailure = error }
+        // Once the ACL has loaded the helper reads who its caller is (uid, gid, groups for
+        // `user=` and `group=`), then the bridge's names, and stops if it cannot: no decision.
+        var caller: CallerIdentity?
+        do { caller = try readCaller() } catch { failure = error }
+        do { otherNames = try lookUp(bridge) } catch { failure = failure ?? error }
         matchingRules = load.rules.filter { rule in ([bridge] + otherNames).contains { rule.matches(bridge: $0) } }
-        // As the helper decides: for this process's uid, gid and groups (`user=`, `group=`);
-        // if the groups cannot be read, as for an unknown caller (never more permissive).
-        if load.succeeded, lookUpFailure == nil {
-            decision = (try? CallerIdentity.current()).map {
-                decide(bridge: bridge, otherNames: otherNames, caller: $0, rules: load.rules)
-            } ?? decide(bridge: bridge, otherNames: otherNames, rules: load.rules)
+        if load.succeeded, failure == nil, let caller {
+            decision = decide(bridge: bridge, otherNames: otherNames, caller: caller, rules: load.rules)
         }
     }
 }

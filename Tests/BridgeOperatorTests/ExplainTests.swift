@@ -119,6 +119,20 @@ struct ExplainTests {
         #expect(broken.helperStderr.last?.description == "failed to parse default acl file `/acl'")
     }
 
+    /// The helper reads its caller's identity before it looks up the bridge, and stops if it
+    /// cannot: explain predicts that failure, not a decision for an unknown caller.
+    @Test func aCallerWhoseGroupsCannotBeReadStopsAsTheHelperDoes() {
+        let unreadable = HelperFailure("failed to read the caller's groups: Too many open files")
+        let lookUp = BridgeNames.lookUpFailure(Array("br0".utf8), SystemError(call: "socket", errno: EMFILE))
+        let explanation = Explanation(
+            bridge: Array("br0".utf8), file: Array("/acl".utf8), source: MemoryFiles(files: ["/acl": "allow all\n"]),
+            otherNames: { _ throws(HelperFailure) in throw lookUp }, caller: { () throws(HelperFailure) in throw unreadable })
+        #expect(!explanation.isAllowed)
+        #expect(explanation.decision == nil)
+        #expect(explanation.outcome.description == "failed: failed to read the caller's groups: Too many open files")
+        #expect(explanation.helperStderr.map(\.description) == ["failed to read the caller's groups: Too many open files"])
+    }
+
     @Test func aMainFileThatCannotBeTrustedIsTheClosingLineThenWhy() {
         let files = RefusingFiles(files: MemoryFiles(files: [:]), refused: ["/acl"])
         let explanation = Explanation(bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
