@@ -1,9 +1,14 @@
+@preconcurrency import Glibc
+
 /// "My guest has no outside access": forwarding, br_netfilter, the FORWARD chain, NAT.
 /// All of it is read in this process's network namespace.
+/// The netfilter rules are root's only (nfnetlink wants CAP_NET_ADMIN even to list them):
+/// an ordinary user is told they are unknown and how to see them.
 struct OutsideAccessChecks {
     let bridge: String?
     let facts: BridgeFacts?
     var firewall = Firewall.read()
+    var isRoot = geteuid() == 0
 
     var bridgeName: String { bridge ?? "BR" }
 
@@ -41,26 +46,39 @@ struct OutsideAccessChecks {
         return DoctorFinding("outside.br_netfilter", .ok, "br_netfilter is loaded, bridge-nf-call-iptables=0")
     }
 
-    func forwardPolicy() -> DoctorFinding {
-        guard let firewall else {
-            return DoctorFinding("outside.forward_policy", .info, "FORWARD chain: unknown (needs root, and iptables or nft installed)")
+    /// Why the rules could not be read, and the step that reads them.
+    func unknownFirewall(_ check: String, _ what: String) -> DoctorFinding {
+        guard isRoot else {
+            return DoctorFinding(check, .info, "\(what): unknown without root (the firewall rules are readable by root only)",
+                fix: "sudo swift-bridge-helperctl doctor \(bridge ?? "")".trimmingBlanks())
         }
+        return DoctorFinding(check, .info, "\(what): unknown (neither iptables nor nft could list the rules)",
+            fix: "apt install iptables   # or nftables")
+    }
+
+    func forwardPolicy() -> DoctorFinding {
+        guard let firewall else { return unknownFirewall("outside.forward_policy", "FORWARD chain") }
         guard firewall.forwardDrops else {
             return DoctorFinding("outside.forward_policy", .ok, "the FORWARD chain accepts by default (\(firewall.tool))")
         }
         if firewall.acceptsForwarding(from: bridgeName) {
             return DoctorFinding("outside.forward_policy", .ok, "the FORWARD policy is DROP, with ACCEPT rules for \(bridgeName) (\(firewall.tool))")
         }
+        let fix = "iptables -I FORWARD -i \(bridgeName) -j ACCEPT && iptables -I FORWARD -o \(bridgeName) -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"
+        // NetworkManager's shared mode routes this bridge's guests through the host: the drop
+        // certainly hits them (its own table's accept does not undo another table's drop).
+        if let bridge, firewall.hasNetworkManagerNAT(for: bridge) {
+            return DoctorFinding("outside.forward_policy", .fail,
+                "the FORWARD policy is DROP (\(firewall.tool); Docker sets this) and no rule accepts \(bridge): its guests, routed by NetworkManager's shared mode (\(Firewall.networkManagerTable(bridge))), cannot reach outside",
+                fix: fix)
+        }
         let scope = bridgedThroughIptables ? "routed traffic and, with br_netfilter, even traffic between guests on the bridge" : "routed guest traffic"
         return DoctorFinding("outside.forward_policy", .warn,
-            "the FORWARD policy is DROP (\(firewall.tool); Docker sets this): \(scope) is dropped",
-            fix: "iptables -I FORWARD -i \(bridgeName) -j ACCEPT && iptables -I FORWARD -o \(bridgeName) -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT")
+            "the FORWARD policy is DROP (\(firewall.tool); Docker sets this): \(scope) is dropped", fix: fix)
     }
 
     func masquerade() -> DoctorFinding {
-        guard let firewall else {
-            return DoctorFinding("outside.masquerade", .info, "NAT: unknown (needs root, and iptables or nft installed)")
-        }
+        guard let firewall else { return unknownFirewall("outside.masquerade", "NAT") }
         if firewall.masquerades {
             return DoctorFinding("outside.masquerade", .ok, "a MASQUERADE (NAT) rule is present (\(firewall.tool))")
         }
