@@ -2,8 +2,7 @@
 // swift-bridge-helper: an audited, drop-in replacement for QEMU's qemu-bridge-helper.
 import PackageDescription
 
-// Release: the helper's modules get a type's metadata from its accessor function rather than
-// by having the runtime demangle the type's name at each first use (measured: 6% fewer instructions).
+// Release: type metadata through accessor functions, not by demangling names at first use.
 let directMetadataAccess: [SwiftSetting] = [
     .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
 ]
