@@ -2,12 +2,6 @@
 // swift-bridge-helper: an audited, drop-in replacement for QEMU's qemu-bridge-helper.
 import PackageDescription
 
-// Release: the helper's modules get a type's metadata from its accessor function rather than
-// by having the runtime demangle the type's name at each first use (measured: 6% fewer instructions).
-let directMetadataAccess: [SwiftSetting] = [
-    .unsafeFlags(["-Xfrontend", "-disable-concrete-type-metadata-mangled-name-accessors"], .when(configuration: .release)),
-]
-
 let package = Package(
     name: "swift-bridge-helper",
     products: [
@@ -29,26 +23,16 @@ let package = Package(
         // What Swift cannot express: ioctl numbers, variadic calls, cmsg macros. No logic.
         .target(name: "CBridgeShim"),
         // One unix-socket message with SCM_RIGHTS fds: the helper's send, its callers' receive.
-        .target(name: "SocketMessage", dependencies: ["CBridgeShim"], swiftSettings: directMetadataAccess),
+        .target(name: "SocketMessage", dependencies: ["CBridgeShim"]),
         // Linked into the helper only: replaces the environment before the Swift runtime reads it.
         .target(name: "CHelperStartup"),
         // Pure policy: arguments, ACL grammar, includes, decision, diagnostics. No system calls.
-        .target(name: "BridgePolicy", swiftSettings: directMetadataAccess),
+        .target(name: "BridgePolicy"),
         // The privileged acts, one small function each, over the shim and libcap.
         .target(
-            name: "BridgeSystem", dependencies: ["BridgePolicy", "CBridgeShim", "CLibcap", "SocketMessage"],
-            swiftSettings: directMetadataAccess),
+            name: "BridgeSystem", dependencies: ["BridgePolicy", "CBridgeShim", "CLibcap", "SocketMessage"]),
         .executableTarget(
-            name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem", "CHelperStartup"],
-            exclude: ["hot-symbols.order"],
-            swiftSettings: directMetadataAccess,
-            // Release: lld places the functions one invocation executes, and the data it touches,
-            // together (list from scripts/hot-symbols): fewer start-up page faults. Layout only.
-            linkerSettings: [.unsafeFlags([
-                "-use-ld=lld",
-                "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/swift-bridge-helper/hot-symbols.order",
-                "-Xlinker", "--no-warn-symbol-ordering",
-            ], .when(configuration: .release))]),
+            name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem", "CHelperStartup"]),
         .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim", "SocketMessage"]),
         // Per-VM-start cost and concurrency against the C helper (run by scripts/bench).
         .executableTarget(name: "bridge-helper-bench", dependencies: ["CBridgeShim", "SocketMessage"], path: "Benchmarks/bridge-helper-bench"),
