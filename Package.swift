@@ -15,7 +15,7 @@ let package = Package(
         .executable(name: "swift-bridge-helperctl", targets: ["swift-bridge-helperctl"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // libcap from Debian (libcap-dev ships libcap.a, so the static build links it in).
@@ -35,7 +35,9 @@ let package = Package(
             name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem", "CHelperStartup"]),
         .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim", "SocketMessage"]),
         // Per-VM-start cost and concurrency against the C helper (run by scripts/bench).
-        .executableTarget(name: "bridge-helper-bench", dependencies: ["CBridgeShim", "SocketMessage"], path: "Benchmarks/bridge-helper-bench"),
+        .executableTarget(
+            name: "bridge-helper-bench", dependencies: ["CBridgeShim", "SocketMessage"],
+            path: "Benchmarks/bridge-helper-bench"),
         .testTarget(name: "BridgePolicyTests", dependencies: ["BridgePolicy"]),
         // Tests only: the differential table (cases, world files, bridges). Checked without root by
         // DifferentialTableTests, so in every `swift test`; run against both helpers by IntegrationTests.
@@ -57,9 +59,11 @@ let package = Package(
         // Tests only: an adversarial QEMU for Tests/hostile/run (ptrace lives in its own shim,
         // so that the privileged helper never links it).
         .target(name: "CHostileCallerShim", path: "Tests/Tools/CHostileCallerShim"),
-        .executableTarget(name: "hostile-caller", dependencies: ["CBridgeShim", "CHostileCallerShim", "SocketMessage"],
-                          path: "Tests/Tools/hostile-caller"),
+        .executableTarget(
+            name: "hostile-caller", dependencies: ["CBridgeShim", "CHostileCallerShim", "SocketMessage"],
+            path: "Tests/Tools/hostile-caller"),
         // Tests only: which ports of a bridge reach which, in frames (Tests/options/vlan-guest).
-        .executableTarget(name: "tap-frames", dependencies: ["CBridgeShim", "SocketMessage"], path: "Tests/Tools/tap-frames"),
+        .executableTarget(
+            name: "tap-frames", dependencies: ["CBridgeShim", "SocketMessage"], path: "Tests/Tools/tap-frames"),
     ]
 )

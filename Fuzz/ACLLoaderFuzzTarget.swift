@@ -44,7 +44,9 @@ private enum LineGrammar {
 
     /// The rule a line holds in this grammar, names resolved as the loader resolves them;
     /// nil for a line that holds none.
-    func rule(of line: ArraySlice<UInt8>, accounts: any AccountDatabase) -> (ACLRule.Action, ACLRule.Target, RuleOptions)? {
+    func rule(
+        of line: ArraySlice<UInt8>, accounts: any AccountDatabase
+    ) -> (ACLRule.Action, ACLRule.Target, RuleOptions)? {
         switch self {
         case .plain:
             switch ACLGrammar.parse(line) {
@@ -83,7 +85,9 @@ private func checkLoad(_ result: ACLLoadResult, _ files: CarvedFileSystem, _ gra
     if result.succeeded { checkNoRuleLost(result, grammar, accounts, lines) }
     for diagnostic in result.diagnostics {
         let rendered = diagnostic.rendered.bytes
-        invariant(rendered.count >= diagnostic.message.bytes.count && !rendered.isEmpty, "a rendered diagnostic holds its message")
+        invariant(
+            rendered.count >= diagnostic.message.bytes.count && !rendered.isEmpty,
+            "a rendered diagnostic holds its message")
         if diagnostic.isCHelperMessage {
             invariant(rendered.starts(with: diagnostic.message.bytes), "the C helper's message comes first, unchanged")
         }
@@ -94,25 +98,32 @@ private func checkLoad(_ result: ACLLoadResult, _ files: CarvedFileSystem, _ gra
 private func checkComesFromItsLine(
     _ rule: ACLRule, _ lines: [ArraySlice<UInt8>], _ grammar: LineGrammar, _ accounts: any AccountDatabase
 ) {
-    invariant(rule.location.line >= 1 && rule.location.line <= lines.count, "rule from a line of its file: \(rule.location)")
+    invariant(
+        rule.location.line >= 1 && rule.location.line <= lines.count, "rule from a line of its file: \(rule.location)")
     let line = lines[rule.location.line - 1]
     let parsed = grammar.rule(of: line, accounts: accounts)
-    invariant(parsed.map { $0.0 == rule.action && $0.1 == rule.target && $0.2 == rule.options } ?? false,
-              "rule \(rule.location) is what its line says in the \(grammar) grammar")
-    invariant(line.count <= ACLGrammar.maximumLineLength && !line.contains(0), "rule from a line the C helper reads whole")
+    invariant(
+        parsed.map { $0.0 == rule.action && $0.1 == rule.target && $0.2 == rule.options } ?? false,
+        "rule \(rule.location) is what its line says in the \(grammar) grammar")
+    invariant(
+        line.count <= ACLGrammar.maximumLineLength && !line.contains(0), "rule from a line the C helper reads whole")
     if let vlan = rule.options.vlan { invariant(RuleOptions.vlanRange.contains(vlan), "a VLAN id is 1-4094") }
     invariant(rule.action == .allow || !rule.options.hasPortSettings, "a deny rule sets up no port")
-    invariant(rule.options.users?.isEmpty != true && rule.options.groups?.isEmpty != true, "a user= or group= list is never empty")
+    invariant(
+        rule.options.users?.isEmpty != true && rule.options.groups?.isEmpty != true,
+        "a user= or group= list is never empty")
     if case .bridge(let name) = rule.target {
         invariant(!name.isEmpty || grammar == .plain, "with options a rule names a bridge")
         invariant(name.count <= InterfaceName.maximumLength, "rule names fit IFNAMSIZ")
         switch grammar {
         case .plain:
-            invariant(name.first.map { !isWhiteSpace($0) } ?? true && name.last.map { !isWhiteSpace($0) } ?? true,
-                      "rule names are trimmed")
+            invariant(
+                name.first.map { !isWhiteSpace($0) } ?? true && name.last.map { !isWhiteSpace($0) } ?? true,
+                "rule names are trimmed")
         case .options:
             // Only at a space or tab: `allow br0\r vlan=1' names `br0\r' (a rule no interface matches; lint says so).
-            invariant(!name.contains(UInt8(ascii: " ")) && !name.contains(0x09), "with options a name ends at a space or tab")
+            invariant(
+                !name.contains(UInt8(ascii: " ")) && !name.contains(0x09), "with options a name ends at a space or tab")
         }
     }
 }
@@ -128,12 +139,17 @@ private func checkNamesResolved(_ rule: ACLRule, _ lines: [ArraySlice<UInt8>]) {
     func entries(_ key: String) -> [[UInt8]]? {
         let prefix = Array("\(key)=".utf8)
         guard let word = options.first(where: { $0.starts(with: prefix) }) else { return nil }
-        return word.dropFirst(prefix.count).split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map(Array.init)
+        return word.dropFirst(prefix.count).split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map(
+            Array.init)
     }
     let users = entries("user").map { $0.map { FuzzAccounts.expectedID($0, in: FuzzAccounts.users) } }
     let groups = entries("group").map { $0.map { FuzzAccounts.expectedID($0, in: FuzzAccounts.groups) } }
-    invariant(users == rule.options.users.map { $0.map(Optional.some) }, "user= names resolve to their uids: \(rule.location)")
-    invariant(groups == rule.options.groups.map { $0.map(Optional.some) }, "group= names resolve to their gids: \(rule.location)")
+    invariant(
+        users == rule.options.users.map { $0.map(Optional.some) }, "user= names resolve to their uids: \(rule.location)"
+    )
+    invariant(
+        groups == rule.options.groups.map { $0.map(Optional.some) },
+        "group= names resolve to their gids: \(rule.location)")
 }
 
 /// A load that succeeded kept every rule: each read of a file gave one rule per rule line.

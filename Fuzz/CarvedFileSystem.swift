@@ -28,13 +28,18 @@ struct CarvedFileSystem {
         add(Self.mainPath, Array(parts[0]))
         for part in parts.dropFirst() {
             let newline = part.firstIndex(of: UInt8(ascii: "\n")) ?? part.endIndex
-            let path = Array(part[..<newline]), body = Array(part[newline...].dropFirst())
+            let path = Array(part[..<newline])
+            let body = Array(part[newline...].dropFirst())
             let marked = path.first == UInt8(ascii: "?") || path.first == UInt8(ascii: "!")
             let named = InMemoryFileSystem.normalised(marked ? Array(path.dropFirst()) : path)
             if named == FuzzAccounts.passwdPath || named == FuzzAccounts.groupPath { hasFuzzAccounts = false }
             switch path.first {
-            case UInt8(ascii: "?"): fileSystem.addUnavailable(named); contents[named] = nil
-            case UInt8(ascii: "!"): fileSystem.addRefused(named); contents[named] = nil
+            case UInt8(ascii: "?"):
+                fileSystem.addUnavailable(named)
+                contents[named] = nil
+            case UInt8(ascii: "!"):
+                fileSystem.addRefused(named)
+                contents[named] = nil
             default: add(path, body)
             }
         }
@@ -50,7 +55,8 @@ struct CarvedFileSystem {
 
     private static func split(_ input: [UInt8]) -> [ArraySlice<UInt8>] {
         var parts: [ArraySlice<UInt8>] = []
-        var start = input.startIndex, index = input.startIndex
+        var start = input.startIndex
+        var index = input.startIndex
         while index + marker.count <= input.endIndex {
             if input[index..<index + marker.count].elementsEqual(marker) {
                 parts.append(input[start..<index])

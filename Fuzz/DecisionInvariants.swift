@@ -26,7 +26,8 @@ func namesToCheck(_ rules: [ACLRule]) -> [[UInt8]] {
 }
 
 private func distinctPrefix<T: Hashable>(_ items: [T], _ count: Int) -> [T] {
-    var seen: Set<T> = [], kept: [T] = []
+    var seen: Set<T> = []
+    var kept: [T] = []
     for item in items where kept.count < count && seen.insert(item).inserted { kept.append(item) }
     return kept
 }
@@ -37,13 +38,16 @@ private func distinctPrefix<T: Hashable>(_ items: [T], _ count: Int) -> [T] {
 private func isAbout(_ rule: ACLRule, _ caller: CallerIdentity?) -> Bool {
     guard let caller else { return rule.action == .deny || (rule.options.users == nil && rule.options.groups == nil) }
     let userMatches = rule.options.users.map { $0.contains(caller.uid) } ?? true
-    let groupMatches = rule.options.groups.map { groups in
-        groups.contains(caller.gid) || groups.contains(where: caller.supplementaryGroups.contains)
-    } ?? true
+    let groupMatches =
+        rule.options.groups.map { groups in
+            groups.contains(caller.gid) || groups.contains(where: caller.supplementaryGroups.contains)
+        } ?? true
     return userMatches && groupMatches
 }
 
-private func decision(_ name: [UInt8], otherNames: [[UInt8]] = [], for caller: CallerIdentity?, _ rules: [ACLRule]) -> Decision {
+private func decision(
+    _ name: [UInt8], otherNames: [[UInt8]] = [], for caller: CallerIdentity?, _ rules: [ACLRule]
+) -> Decision {
     guard let caller else { return decide(bridge: name, otherNames: otherNames, rules: rules) }
     return decide(bridge: name, otherNames: otherNames, caller: caller, rules: rules)
 }
@@ -65,10 +69,16 @@ func checkDecisions(_ rules: [ACLRule], names: [[UInt8]], callers: [CallerIdenti
         let aboutCaller = rules.filter { isAbout($0, caller) }
         let group = caller.map { $0.supplementaryGroups.last ?? $0.gid } ?? 0
         let uid = caller?.uid ?? 0
-        let withDenyOfCaller = rules + [ACLRule(action: .deny, target: .all, location: anywhere, options: RuleOptions(users: [uid]))]
-        let withDenyOfGroup = [ACLRule(action: .deny, target: .all, location: anywhere, options: RuleOptions(groups: [group]))] + rules
-        let withDenyOfOther = rules + [ACLRule(
-            action: .deny, target: .all, location: anywhere, options: RuleOptions(users: [uid &+ 1], groups: [group]))]
+        let withDenyOfCaller =
+            rules + [ACLRule(action: .deny, target: .all, location: anywhere, options: RuleOptions(users: [uid]))]
+        let withDenyOfGroup =
+            [ACLRule(action: .deny, target: .all, location: anywhere, options: RuleOptions(groups: [group]))] + rules
+        let withDenyOfOther =
+            rules + [
+                ACLRule(
+                    action: .deny, target: .all, location: anywhere,
+                    options: RuleOptions(users: [uid &+ 1], groups: [group]))
+            ]
         // Known callers are many: each is asked about the first few names only (throughput).
         let asked = caller == nil ? names : Array(names.prefix(4))
         for (index, name) in asked.enumerated() {
@@ -79,35 +89,48 @@ func checkDecisions(_ rules: [ACLRule], names: [[UInt8]], callers: [CallerIdenti
             case .allowed(let rule):
                 invariant(denies.isEmpty, "deny wins")
                 invariant(rule == firstAllow, "allowed by the first matching allow rule about the caller")
-                invariant(decided.portSettings == RuleOptions(vlan: rule.options.vlan, isolated: rule.options.isolated),
-                          "the port settings are the allowing rule's")
+                invariant(
+                    decided.portSettings == RuleOptions(vlan: rule.options.vlan, isolated: rule.options.isolated),
+                    "the port settings are the allowing rule's")
             case .denied(let rule?):
-                invariant(rule.action == .deny && rule.matches(bridge: name) && denies.contains(rule),
-                          "denied by a matching deny rule about the caller")
+                invariant(
+                    rule.action == .deny && rule.matches(bridge: name) && denies.contains(rule),
+                    "denied by a matching deny rule about the caller")
                 invariant(decided.portSettings == RuleOptions(), "a denied request sets up no port")
             case .denied(nil):
-                invariant(firstAllow == nil && denies.isEmpty, "default deny only when no rule about the caller matches")
+                invariant(
+                    firstAllow == nil && denies.isEmpty, "default deny only when no rule about the caller matches")
             }
-            invariant(decided.isAllowed == (firstAllow != nil && denies.isEmpty), "allowed iff an allow matches and no deny does")
+            invariant(
+                decided.isAllowed == (firstAllow != nil && denies.isEmpty),
+                "allowed iff an allow matches and no deny does")
             invariant(decision(name, for: caller, reversed).isAllowed == decided.isAllowed, "order does not matter")
             invariant(!decision(name, for: caller, withDenyAll).isAllowed, "deny all denies")
-            invariant(!decided.isAllowed || decision(name, for: caller, allowRulesOnly).isAllowed, "removing deny rules never denies more")
+            invariant(
+                !decided.isAllowed || decision(name, for: caller, allowRulesOnly).isAllowed,
+                "removing deny rules never denies more")
             invariant(decision(name, for: caller, aboutCaller) == decided, "rules about other callers change nothing")
 
             let other = asked[(index + 1) % asked.count]
             let otherDenied = aboutCaller.contains { $0.action == .deny && $0.matches(bridge: other) }
             let withOther = decision(name, otherNames: [other], for: caller, rules)
-            invariant(withOther.isAllowed == (decided.isAllowed && !otherDenied),
-                      "a deny of another name of the bridge wins; an allow of it does not count")
+            invariant(
+                withOther.isAllowed == (decided.isAllowed && !otherDenied),
+                "a deny of another name of the bridge wins; an allow of it does not count")
 
             guard let caller else { continue }
             if decision(name, for: nil, rules).isAllowed {
                 invariant(decided.isAllowed, "an unknown caller never gets more than a known one")
             }
-            if !usesOptions { invariant(decision(name, for: nil, rules) == decided, "without options the caller does not matter") }
+            if !usesOptions {
+                invariant(decision(name, for: nil, rules) == decided, "without options the caller does not matter")
+            }
             invariant(!decision(name, for: caller, withDenyOfCaller).isAllowed, "a deny about the caller's uid denies")
-            invariant(!decision(name, for: caller, withDenyOfGroup).isAllowed, "a deny about one of the caller's groups denies")
-            invariant(decision(name, for: caller, withDenyOfOther) == decided, "a deny about another user changes nothing")
+            invariant(
+                !decision(name, for: caller, withDenyOfGroup).isAllowed,
+                "a deny about one of the caller's groups denies")
+            invariant(
+                decision(name, for: caller, withDenyOfOther) == decided, "a deny about another user changes nothing")
         }
     }
 }

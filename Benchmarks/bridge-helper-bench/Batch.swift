@@ -55,7 +55,9 @@ struct Batch {
             taps += invocation.descriptors
             if invocation.problem != nil || !exitedCleanly || invocation.data != [0] || !tap {
                 failures += 1
-                fputs("bridge-helper-bench: failed invocation: status=\(invocation.status) data=\(invocation.data) fds=\(invocation.descriptors.count) \(invocation.problem ?? "")\n", stderr)
+                fputs(
+                    "bridge-helper-bench: failed invocation: status=\(invocation.status) data=\(invocation.data) fds=\(invocation.descriptors.count) \(invocation.problem ?? "")\n",
+                    stderr)
             }
         }
     }

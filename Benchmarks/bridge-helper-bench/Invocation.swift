@@ -1,6 +1,6 @@
 import CBridgeShim
-import SocketMessage
 @preconcurrency import Glibc
+import SocketMessage
 
 /// One helper run, started exactly as QEMU starts it: an AF_UNIX stream socketpair, the
 /// helper spawned as `HELPER --use-vnet --fd=N --br=BR` with only fds 0-2 and N open, one

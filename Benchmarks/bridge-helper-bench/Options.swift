@@ -2,7 +2,8 @@
 
 /// The command line of bridge-helper-bench.
 struct Options {
-    static let usage = "usage: bridge-helper-bench [--bridge BR] [--rounds N] [--warmup N] [--widths 1,16,64] NAME=HELPER..."
+    static let usage =
+        "usage: bridge-helper-bench [--bridge BR] [--rounds N] [--warmup N] [--widths 1,16,64] NAME=HELPER..."
 
     var bridge = "br0"
     var rounds = 30
@@ -15,9 +16,15 @@ struct Options {
         var rest = arguments[...]
         while let argument = rest.popFirst() {
             switch argument {
-            case "--bridge": guard let next = rest.popFirst() else { return nil }; options.bridge = next
-            case "--rounds": guard let next = rest.popFirst().flatMap({ Int($0) }) else { return nil }; options.rounds = next
-            case "--warmup": guard let next = rest.popFirst().flatMap({ Int($0) }) else { return nil }; options.warmup = next
+            case "--bridge":
+                guard let next = rest.popFirst() else { return nil }
+                options.bridge = next
+            case "--rounds":
+                guard let next = rest.popFirst().flatMap({ Int($0) }) else { return nil }
+                options.rounds = next
+            case "--warmup":
+                guard let next = rest.popFirst().flatMap({ Int($0) }) else { return nil }
+                options.warmup = next
             case "--widths":
                 guard let next = rest.popFirst() else { return nil }
                 options.widths = next.split(separator: ",").map { Int($0) ?? 0 }
@@ -27,7 +34,8 @@ struct Options {
                 options.helpers.append((parts[0], parts[1]))
             }
         }
-        let valid = !options.helpers.isEmpty && options.rounds > 0 && options.warmup >= 0
+        let valid =
+            !options.helpers.isEmpty && options.rounds > 0 && options.warmup >= 0
             && !options.widths.isEmpty && options.widths.allSatisfy { $0 > 0 }
         return valid ? options : nil
     }

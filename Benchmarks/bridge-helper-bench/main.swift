@@ -36,9 +36,10 @@ for width in options.widths {
     for (index, helper) in helpers.enumerated() {
         let summary = summaries[index]
         anyFailure = anyFailure || summary.failures > 0
-        print("result width=\(width) helper=\(helper.name) invocations=\(summary.samples.count) failures=\(summary.failures)"
-            + " median_us=\(Int(summary.percentile(0.5))) p90_us=\(Int(summary.percentile(0.9)))"
-            + " per_second=\(Int(summary.throughput)) maxrss_kb=\(summary.peakRSSKilobytes)")
+        print(
+            "result width=\(width) helper=\(helper.name) invocations=\(summary.samples.count) failures=\(summary.failures)"
+                + " median_us=\(Int(summary.percentile(0.5))) p90_us=\(Int(summary.percentile(0.9)))"
+                + " per_second=\(Int(summary.throughput)) maxrss_kb=\(summary.peakRSSKilobytes)")
     }
 }
 let leaked = tapInterfaceCount()

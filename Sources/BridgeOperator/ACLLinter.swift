@@ -37,7 +37,9 @@ public struct ACLLinter {
         var steps = 0
         while !load.succeeded, let stop = load.diagnostics.last?.location {
             guard steps + 1 < Self.maximumErrors else {
-                diagnostics.append(Diagnostic(.note, "lint stopped after \(Self.maximumErrors) errors; fix these and run it again", at: stop))
+                diagnostics.append(
+                    Diagnostic(
+                        .note, "lint stopped after \(Self.maximumErrors) errors; fix these and run it again", at: stop))
                 break
             }
             guard source.stepOver(stop) else { break }
@@ -51,7 +53,8 @@ public struct ACLLinter {
         for file in source.files {
             findings += IncludeLint.findings(in: file.path, contents: file.bytes)
         }
-        return LintReport(file: path, findings: ordered(unique(findings), files: load.filesRead), filesRead: load.filesRead)
+        return LintReport(
+            file: path, findings: ordered(unique(findings), files: load.filesRead), filesRead: load.filesRead)
     }
 
     /// What the helper would have said of each file it refuses and lint read anyway: about
@@ -77,7 +80,8 @@ public struct ACLLinter {
             case .note: .note
             }
         guard let location = diagnostic.location else {
-            return LintFinding(file: diagnostic.file ?? mainFile, line: nil, severity: severity, message: diagnostic.message)
+            return LintFinding(
+                file: diagnostic.file ?? mainFile, line: nil, severity: severity, message: diagnostic.message)
         }
         return LintFinding(severity, diagnostic.message, at: location)
     }

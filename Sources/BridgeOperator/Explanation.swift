@@ -50,7 +50,9 @@ public struct Explanation: Sendable {
         otherNames lookUp: ([UInt8]) throws(HelperFailure) -> [[UInt8]] = { bridge throws(HelperFailure) in
             try BridgeNames.lookUp(bridge).otherNames
         },
-        caller readCaller: () throws(HelperFailure) -> CallerIdentity = { () throws(HelperFailure) in try CallerIdentity.current() }
+        caller readCaller: () throws(HelperFailure) -> CallerIdentity = { () throws(HelperFailure) in
+            try CallerIdentity.current()
+        }
     ) {
         self.bridge = bridge
         self.file = file

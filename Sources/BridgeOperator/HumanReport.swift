@@ -4,12 +4,15 @@ import BridgePolicy
 public enum HumanReport {
     public static func lint(_ report: LintReport, style: TerminalText) -> String {
         var lines = report.findings.map { finding -> String in
-            let colour: TerminalText.Colour = finding.severity == .error ? .red : finding.severity == .warning ? .yellow : .blue
+            let colour: TerminalText.Colour =
+                finding.severity == .error ? .red : finding.severity == .warning ? .yellow : .blue
             let place = TerminalText.printable(finding.file) + (finding.line.map { ":\($0)" } ?? "")
-            return "\(place): \(style.paint(finding.severity.rawValue, colour)): \(TerminalText.printable(oneLine(finding.message.bytes)))"
+            return
+                "\(place): \(style.paint(finding.severity.rawValue, colour)): \(TerminalText.printable(oneLine(finding.message.bytes)))"
         }
         let files = report.filesRead.count
-        lines.append("\(report.errorCount) error(s), \(report.warningCount) warning(s) in \(files) file\(files == 1 ? "" : "s")")
+        lines.append(
+            "\(report.errorCount) error(s), \(report.warningCount) warning(s) in \(files) file\(files == 1 ? "" : "s")")
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -23,9 +26,14 @@ public enum HumanReport {
             "decision: \(style.paint(verdict, explanation.isAllowed ? .green : .red))",
         ]
         if explanation.load != nil {
-            lines.append(explanation.matchingRules.isEmpty ? "no rule names \(bridge) or all" : "rules that name \(bridge) or all (deny wins, then allow, else deny):")
+            lines.append(
+                explanation.matchingRules.isEmpty
+                    ? "no rule names \(bridge) or all"
+                    : "rules that name \(bridge) or all (deny wins, then allow, else deny):")
             for rule in explanation.matchingRules {
-                lines.append("  \(TerminalText.printable(rule.location.message.bytes))  \(rule.action == .allow ? "allow" : "deny") \(TerminalText.printable(Array(rule.targetText.utf8)))")
+                lines.append(
+                    "  \(TerminalText.printable(rule.location.message.bytes))  \(rule.action == .allow ? "allow" : "deny") \(TerminalText.printable(Array(rule.targetText.utf8)))"
+                )
             }
         }
         if !explanation.helperStderr.isEmpty {
@@ -49,7 +57,8 @@ public enum HumanReport {
             lines.append("\(style.paint(tag, colour)) \(finding.check.padding(22)) \(finding.message)")
             if let fix = finding.fix { lines.append(String(repeating: " ", count: 30) + "fix: \(fix)") }
         }
-        let failures = findings.filter { $0.status == .fail }.count, warnings = findings.filter { $0.status == .warn }.count
+        let failures = findings.filter { $0.status == .fail }.count
+        let warnings = findings.filter { $0.status == .warn }.count
         lines.append("\(failures) problem(s) to fix, \(warnings) warning(s)")
         return lines.joined(separator: "\n") + "\n"
     }

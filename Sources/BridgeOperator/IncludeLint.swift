@@ -14,7 +14,9 @@ enum IncludeLint {
     }
 
     /// Every `include` line of a file, with the path the loader reads for it.
-    static func includeLines(in file: [UInt8], contents: [UInt8]) -> [(location: SourceLocation, target: [UInt8], resolved: [UInt8])] {
+    static func includeLines(
+        in file: [UInt8], contents: [UInt8]
+    ) -> [(location: SourceLocation, target: [UInt8], resolved: [UInt8])] {
         ACLGrammar.lines(of: contents).enumerated().compactMap { index, line in
             guard case .include(let target) = ACLGrammar.parse(line), !target.isEmpty else { return nil }
             return (SourceLocation(file: file, line: index + 1), target, ACLLoader.resolve(include: target, from: file))

@@ -74,15 +74,19 @@ public enum JSONReport {
     static func text(_ bytes: [UInt8]) -> String { String(decoding: bytes, as: UTF8.self) }
 
     public static func lint(_ report: LintReport) -> Lint {
-        Lint(file: text(report.file), clean: report.isClean, errors: report.errorCount, warnings: report.warningCount,
+        Lint(
+            file: text(report.file), clean: report.isClean, errors: report.errorCount, warnings: report.warningCount,
             files_read: report.filesRead.map(text),
             findings: report.findings.map {
-                Finding(file: text($0.file), line: $0.line, severity: $0.severity.rawValue, message: text(oneLine($0.message.bytes)))
+                Finding(
+                    file: text($0.file), line: $0.line, severity: $0.severity.rawValue,
+                    message: text(oneLine($0.message.bytes)))
             })
     }
 
     public static func rule(_ rule: ACLRule) -> Rule {
-        Rule(file: text(rule.location.file), line: rule.location.line, action: rule.action == .allow ? "allow" : "deny",
+        Rule(
+            file: text(rule.location.file), line: rule.location.line, action: rule.action == .allow ? "allow" : "deny",
             target: rule.targetText)
     }
 
@@ -105,9 +109,14 @@ public enum JSONReport {
 
     public static func doctor(_ findings: [DoctorFinding], bridge: String?) -> Doctor {
         var counts: [String: Int] = [:]
-        for status in DoctorFinding.Status.allCases { counts[status.rawValue] = findings.filter { $0.status == status }.count }
-        return Doctor(bridge: bridge, healthy: !findings.contains { $0.status == .fail }, counts: counts,
-            findings: findings.map { DoctorItem(check: $0.check, status: $0.status.rawValue, message: $0.message, fix: $0.fix) })
+        for status in DoctorFinding.Status.allCases {
+            counts[status.rawValue] = findings.filter { $0.status == status }.count
+        }
+        return Doctor(
+            bridge: bridge, healthy: !findings.contains { $0.status == .fail }, counts: counts,
+            findings: findings.map {
+                DoctorItem(check: $0.check, status: $0.status.rawValue, message: $0.message, fix: $0.fix)
+            })
     }
 }
 

@@ -15,17 +15,32 @@ struct RuleLint {
     func nameFindings(_ rule: ACLRule) -> [LintFinding] {
         guard case .bridge(let name) = rule.target else {
             guard rule.action == .allow else { return [] }
-            return [LintFinding(.warning, "`allow all' lets every user attach to every bridge on this host", at: rule.location)]
+            return [
+                LintFinding(
+                    .warning, "`allow all' lets every user attach to every bridge on this host", at: rule.location)
+            ]
         }
         let quoted: Message = "`\(rule.action == .allow ? "allow" : "deny") \(name)'"
         if let why = InterfaceName.problem(with: name) {
-            return [LintFinding(.error, "\(quoted) can never match: the kernel refuses this name (\(why))", at: rule.location)]
+            return [
+                LintFinding(
+                    .error, "\(quoted) can never match: the kernel refuses this name (\(why))", at: rule.location)
+            ]
         }
         if name.contains(UInt8(ascii: "#")) {
-            return [LintFinding(.warning, "\(quoted): `#' starts a comment only at the beginning of a line; here it is part of the name", at: rule.location)]
+            return [
+                LintFinding(
+                    .warning,
+                    "\(quoted): `#' starts a comment only at the beginning of a line; here it is part of the name",
+                    at: rule.location)
+            ]
         }
         if name.count == 3, String(decoding: name, as: UTF8.self).lowercased() == "all" {
-            return [LintFinding(.warning, "\(quoted) names a bridge called `\(name)'; only lowercase `all' means every bridge", at: rule.location)]
+            return [
+                LintFinding(
+                    .warning, "\(quoted) names a bridge called `\(name)'; only lowercase `all' means every bridge",
+                    at: rule.location)
+            ]
         }
         return []
     }
@@ -46,7 +61,12 @@ struct RuleLint {
         case .all: overriding = deniesForEveryone.first { $0.target == .all }
         }
         guard let overriding else { return [] }
-        return [LintFinding(.warning, "this rule never takes effect: `deny' at \(overriding.location.message) wins wherever it is in the file", at: rule.location)]
+        return [
+            LintFinding(
+                .warning,
+                "this rule never takes effect: `deny' at \(overriding.location.message) wins wherever it is in the file",
+                at: rule.location)
+        ]
     }
 
     /// The port settings come from the first matching allow (`Decision.portSettings`), so
@@ -56,13 +76,20 @@ struct RuleLint {
     func portShadowFindings(_ rule: ACLRule, index: Int) -> [LintFinding] {
         guard rule.action == .allow, rule.options.hasPortSettings else { return [] }
         let settings = rule.options.portSettingsMessage
-        guard let earlier = rules[..<index].first(where: {
-            $0.action == .allow && Self.covers($0, rule) && $0.options.portSettings != rule.options.portSettings
-        }) else { return [] }
-        let instead: Message = earlier.options.hasPortSettings ? "with `\(earlier.options.portSettingsMessage)' instead" : "without port options"
-        return [LintFinding(.warning,
-            "`\(settings)' never applies: the `allow' at \(earlier.location.message) matches first for the same callers and sets up the port \(instead) (port settings come from the first matching allow)",
-            at: rule.location)]
+        guard
+            let earlier = rules[..<index].first(where: {
+                $0.action == .allow && Self.covers($0, rule) && $0.options.portSettings != rule.options.portSettings
+            })
+        else { return [] }
+        let instead: Message =
+            earlier.options.hasPortSettings
+            ? "with `\(earlier.options.portSettingsMessage)' instead" : "without port options"
+        return [
+            LintFinding(
+                .warning,
+                "`\(settings)' never applies: the `allow' at \(earlier.location.message) matches first for the same callers and sets up the port \(instead) (port settings come from the first matching allow)",
+                at: rule.location)
+        ]
     }
 
     /// True when every caller and bridge that `later` matches, `earlier` matches too.
@@ -78,6 +105,7 @@ struct RuleLint {
             guard let inner else { return false }
             return inner.allSatisfy(outer.contains)
         }
-        return bridges && subset(earlier.options.users, later.options.users) && subset(earlier.options.groups, later.options.groups)
+        return bridges && subset(earlier.options.users, later.options.users)
+            && subset(earlier.options.groups, later.options.groups)
     }
 }

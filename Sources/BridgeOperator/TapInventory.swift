@@ -54,10 +54,12 @@ public struct TapInventory: Sendable {
                 FileFacts.firstLine("\(directory)/ifindex") == String(if_nametoindex(name))
             else { continue }
             let master = FileFacts.realPath("\(directory)/master").map { String($0.split(separator: "/").last ?? "") }
-            taps.append(TapDevice(name: name, master: master, persistent: flags.persistent,
-                owner: FileFacts.firstLine("\(directory)/owner").flatMap(Self.id),
-                group: FileFacts.firstLine("\(directory)/group").flatMap(Self.id),
-                holders: holders.byInterface[name, default: []].sorted()))
+            taps.append(
+                TapDevice(
+                    name: name, master: master, persistent: flags.persistent,
+                    owner: FileFacts.firstLine("\(directory)/owner").flatMap(Self.id),
+                    group: FileFacts.firstLine("\(directory)/group").flatMap(Self.id),
+                    holders: holders.byInterface[name, default: []].sorted()))
         }
         return TapInventory(taps: taps, holdersComplete: holders.complete)
     }

@@ -4,7 +4,10 @@
 /// is unset), and bytes from files shown so that they cannot drive the terminal.
 public struct TerminalText: Sendable {
     public enum Colour: String, Sendable {
-        case red = "31", green = "32", yellow = "33", blue = "34"
+        case red = "31"
+        case green = "32"
+        case yellow = "33"
+        case blue = "34"
     }
 
     public var usesColour: Bool
@@ -31,7 +34,8 @@ public struct TerminalText: Sendable {
                 index += 1
                 continue
             }
-            let length = byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 0
+            let length =
+                byte < 0x80 ? 1 : byte >> 5 == 0b110 ? 2 : byte >> 4 == 0b1110 ? 3 : byte >> 3 == 0b11110 ? 4 : 0
             if length > 0, index + length <= bytes.count,
                 let scalar = String(validating: bytes[index..<index + length], as: UTF8.self)
             {

@@ -33,20 +33,26 @@ public struct UserIdentity: Equatable, Sendable {
     /// libc and crash, so the tool reads /etc/passwd and /etc/group with the helper's own
     /// parser; the groups are those a login through `files` gives (primary plus every group
     /// that lists the user). A number is a uid, as in the helper's `user=`.
-    public static func lookup(_ nameOrUID: String, accounts: AccountFileDatabase = systemAccounts) throws(Problem) -> UserIdentity {
-        let users: [PasswdEntry], groups: [GroupEntry]
+    public static func lookup(
+        _ nameOrUID: String, accounts: AccountFileDatabase = systemAccounts
+    ) throws(Problem) -> UserIdentity {
+        let users: [PasswdEntry]
+        let groups: [GroupEntry]
         do throws(AccountFileProblem) {
             users = try accounts.passwd()
             groups = try accounts.group()
         } catch {
             throw .accountsUnavailable(error.message)
         }
-        let key = Array(nameOrUID.utf8), uid = AccountID.parse(key)
+        let key = Array(nameOrUID.utf8)
+        let uid = AccountID.parse(key)
         guard let user = users.first(where: { user in uid.map { $0 == user.uid } ?? (user.name == key) }) else {
             throw .unknownUser(nameOrUID)
         }
         var ids = [user.gid]
-        for group in groups where group.members.contains(user.name) && !ids.contains(group.gid) { ids.append(group.gid) }
+        for group in groups where group.members.contains(user.name) && !ids.contains(group.gid) {
+            ids.append(group.gid)
+        }
         return UserIdentity(name: String(decoding: user.name, as: UTF8.self), uid: user.uid, gid: user.gid, groups: ids)
     }
 
@@ -61,7 +67,9 @@ public struct UserIdentity: Equatable, Sendable {
             case .call(let failed):
                 throw .switchFailed(failed.message.description)
             case .mismatch(let found):
-                throw .switchFailed("the kernel reports uids \(found.userIDs.message), gids \(found.groupIDs.message), groups \(found.groups ?? []) afterwards")
+                throw .switchFailed(
+                    "the kernel reports uids \(found.userIDs.message), gids \(found.groupIDs.message), groups \(found.groups ?? []) afterwards"
+                )
             }
         }
     }
@@ -71,6 +79,7 @@ public struct UserIdentity: Equatable, Sendable {
         let uid = getuid()
         let entry = (try? accounts.passwd())?.first { $0.uid == uid }
         let name = entry.map { String(decoding: $0.name, as: UTF8.self) } ?? String(uid)
-        return UserIdentity(name: name, uid: uid, gid: getgid(), groups: (try? ProcessCredentials.supplementaryGroups()) ?? [])
+        return UserIdentity(
+            name: name, uid: uid, gid: getgid(), groups: (try? ProcessCredentials.supplementaryGroups()) ?? [])
     }
 }

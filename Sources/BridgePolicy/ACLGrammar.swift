@@ -35,7 +35,8 @@ public enum ACLLineProblem: Error, Equatable, Sendable {
         case .containsNUL:
             return "the line contains a NUL byte (the C helper would silently cut it there)"
         case .lineTooLong(let length):
-            return "the line is \(length) bytes long; at most \(ACLGrammar.maximumLineLength) are allowed (the C helper would read the rest as a new line)"
+            return
+                "the line is \(length) bytes long; at most \(ACLGrammar.maximumLineLength) are allowed (the C helper would read the rest as a new line)"
         }
     }
 }

@@ -103,7 +103,8 @@ private struct Walk {
                     optionsEnabled = true
                     continue
                 }
-                let misplaced: ACLOptionProblem = optionsEnabled && depth == 0 ? .repeatedDirective : .misplacedDirective(mainFile: mainFile)
+                let misplaced: ACLOptionProblem =
+                    optionsEnabled && depth == 0 ? .repeatedDirective : .misplacedDirective(mainFile: mainFile)
                 return stop(Diagnostic(.error, misplaced.message, at: here))
             }
             switch optionsEnabled ? ACLOptionsGrammar.parse(line) : .plain(ACLGrammar.parse(line)) {
@@ -117,7 +118,8 @@ private struct Walk {
                 sawStatement = true
                 if include(target, at: here, depth: depth + 1) == .fatal { return .fatal }
             case .plain(.invalid(let problem)):
-                let diagnostic = Diagnostic(.error, problem.message, at: here, isCHelperMessage: problem.isCHelperMessage)
+                let diagnostic = Diagnostic(
+                    .error, problem.message, at: here, isCHelperMessage: problem.isCHelperMessage)
                 return stop(diagnostic)
             case .rule(let action, let target, let specs):
                 switch RuleOptions.resolving(specs, with: accounts) {
@@ -133,17 +135,21 @@ private struct Walk {
     }
 
     mutating func addRule(
-        _ action: ACLRule.Action, _ target: ACLRule.Target, options: RuleOptions = RuleOptions(), at here: SourceLocation
+        _ action: ACLRule.Action, _ target: ACLRule.Target, options: RuleOptions = RuleOptions(),
+        at here: SourceLocation
     ) {
         sawStatement = true
         result.rules.append(ACLRule(action: action, target: target, location: here, options: options))
         // Without `require options`, `allow br0 user=bob` names the bridge "br0 user=bob",
         // as in the C helper. Say so: the lint tool shows warnings, the helper does not.
-        if !optionsEnabled, case .bridge(let name) = target, name.contains(where: { $0 == UInt8(ascii: " ") || $0 == 0x09 }) {
-            result.diagnostics.append(Diagnostic(
-                .warning,
-                "the bridge name `\(name)' contains white space, so this rule never matches; rule options need `require options' at the top of \(mainFile)",
-                at: here))
+        if !optionsEnabled, case .bridge(let name) = target,
+            name.contains(where: { $0 == UInt8(ascii: " ") || $0 == 0x09 })
+        {
+            result.diagnostics.append(
+                Diagnostic(
+                    .warning,
+                    "the bridge name `\(name)' contains white space, so this rule never matches; rule options need `require options' at the top of \(mainFile)",
+                    at: here))
         }
     }
 
@@ -175,7 +181,9 @@ private struct Walk {
         case .failed(let why):
             return fatal("include `\(path)' could not be read: \(why)")
         case .contents(let contents, let identity):
-            if reading.contains(identity) { return fatal("include `\(path)' is a cycle: that file is already being read") }
+            if reading.contains(identity) {
+                return fatal("include `\(path)' is a cycle: that file is already being read")
+            }
             return parse(path, contents, identity, depth: depth)
         }
     }

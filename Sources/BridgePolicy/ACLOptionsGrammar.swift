@@ -42,7 +42,8 @@ public enum ACLOptionProblem: Error, Equatable, Sendable {
     public var message: Message {
         switch self {
         case .unknownOption(let word):
-            return "unknown option `\(word)' (the options are user=NAME[,NAME...], group=NAME[,NAME...], vlan=N and isolated)"
+            return
+                "unknown option `\(word)' (the options are user=NAME[,NAME...], group=NAME[,NAME...], vlan=N and isolated)"
         case .missingName(let command, let option?):
             return "missing bridge name before `\(option)': `\(command)' takes a bridge name or `all', then options"
         case .missingName(let command, nil):
@@ -51,11 +52,13 @@ public enum ACLOptionProblem: Error, Equatable, Sendable {
         case .emptyListEntry(let option): return "option `\(option)' has an empty name in its list"
         case .duplicateOption(let keyword): return "option `\(keyword)' is given twice in one rule"
         case .vlanOutOfRange(let value):
-            return "vlan `\(value)' is not a VLAN id: expected a number from \(Int(RuleOptions.vlanRange.lowerBound)) to \(Int(RuleOptions.vlanRange.upperBound))"
+            return
+                "vlan `\(value)' is not a VLAN id: expected a number from \(Int(RuleOptions.vlanRange.lowerBound)) to \(Int(RuleOptions.vlanRange.upperBound))"
         case .portSettingOnDeny(let keyword):
             return "option `\(keyword)' sets up a port, so it is only allowed on allow rules"
         case .unknownUser(let name): return "unknown user `\(name)' (give users that are not in /etc/passwd by number)"
-        case .unknownGroup(let name): return "unknown group `\(name)' (give groups that are not in /etc/group by number)"
+        case .unknownGroup(let name):
+            return "unknown group `\(name)' (give groups that are not in /etc/group by number)"
         case .accountsUnavailable(let why): return "cannot resolve user and group names: \(why)"
         case .misplacedDirective(let mainFile):
             return "`require options' is only valid in \(mainFile), before its first rule or include"
@@ -71,7 +74,9 @@ public enum ACLOptionsGrammar {
         }
         let words = argument.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == 0x09 }).map(Array.init)
         // `deny user=mallory` would otherwise deny a bridge called `user=mallory`: no one.
-        guard let name = words.first, !isOption(name) else { return .invalid(.missingName(command, before: words.first)) }
+        guard let name = words.first, !isOption(name) else {
+            return .invalid(.missingName(command, before: words.first))
+        }
         // The C helper's length check, on the name alone: options may make the line long.
         guard name.count <= InterfaceName.maximumLength else { return .plain(.invalid(.nameTooLong(name))) }
         var specs: [ACLOptionSpec] = []
@@ -79,7 +84,9 @@ public enum ACLOptionsGrammar {
             switch option(word, for: action) {
             case .failure(let problem): return .invalid(problem)
             case .success(let spec):
-                if specs.contains(where: { $0.keyword == spec.keyword }) { return .invalid(.duplicateOption(spec.keyword)) }
+                if specs.contains(where: { $0.keyword == spec.keyword }) {
+                    return .invalid(.duplicateOption(spec.keyword))
+                }
                 specs.append(spec)
             }
         }
@@ -99,14 +106,16 @@ public enum ACLOptionsGrammar {
             return action == .allow ? .success(.isolated) : .failure(.portSettingOnDeny(word))
         }
         guard let equals = word.firstIndex(of: UInt8(ascii: "=")) else { return .failure(.unknownOption(word)) }
-        let keyword = Array(word[..<equals]), value = Array(word[(equals + 1)...])
+        let keyword = Array(word[..<equals])
+        let value = Array(word[(equals + 1)...])
         switch keyword {
         case [UInt8](ascii: "user"): return names(value, option: word).map(ACLOptionSpec.users)
         case [UInt8](ascii: "group"): return names(value, option: word).map(ACLOptionSpec.groups)
         case [UInt8](ascii: "vlan"):
             guard action == .allow else { return .failure(.portSettingOnDeny(keyword)) }
             // 0 and 4095 are reserved.
-            return DecimalNumber.parse(value, in: RuleOptions.vlanRange).map { .success(.vlan($0)) } ?? .failure(.vlanOutOfRange(value))
+            return DecimalNumber.parse(value, in: RuleOptions.vlanRange).map { .success(.vlan($0)) }
+                ?? .failure(.vlanOutOfRange(value))
         default: return .failure(.unknownOption(word))
         }
     }
@@ -114,7 +123,9 @@ public enum ACLOptionsGrammar {
     /// Words that read as an option whatever follows: `isolated`, `user=`, `group=`, `vlan=`.
     static func isOption(_ word: [UInt8]) -> Bool {
         word == [UInt8](ascii: "isolated")
-            || [[UInt8](ascii: "user="), [UInt8](ascii: "group="), [UInt8](ascii: "vlan=")].contains { word.starts(with: $0) }
+            || [[UInt8](ascii: "user="), [UInt8](ascii: "group="), [UInt8](ascii: "vlan=")].contains {
+                word.starts(with: $0)
+            }
     }
 
     static func names(_ list: [UInt8], option: [UInt8]) -> Result<[[UInt8]], ACLOptionProblem> {

@@ -76,15 +76,19 @@ public enum AccountID {
 
 extension RuleOptions {
     /// The options of one rule, names resolved: numbers are taken as ids without a lookup.
-    public static func resolving(_ specs: [ACLOptionSpec], with accounts: any AccountDatabase)
+    public static func resolving(
+        _ specs: [ACLOptionSpec], with accounts: any AccountDatabase
+    )
         -> Result<RuleOptions, ACLOptionProblem>
     {
         do {
             var options = RuleOptions()
             for spec in specs {
                 switch spec {
-                case .users(let names): options.users = try ids(names, accounts.userID(named:), unknown: ACLOptionProblem.unknownUser)
-                case .groups(let names): options.groups = try ids(names, accounts.groupID(named:), unknown: ACLOptionProblem.unknownGroup)
+                case .users(let names):
+                    options.users = try ids(names, accounts.userID(named:), unknown: ACLOptionProblem.unknownUser)
+                case .groups(let names):
+                    options.groups = try ids(names, accounts.groupID(named:), unknown: ACLOptionProblem.unknownGroup)
                 case .vlan(let id): options.vlan = id
                 case .isolated: options.isolated = true
                 }

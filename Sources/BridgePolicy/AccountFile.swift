@@ -52,8 +52,11 @@ public enum AccountFile {
         try entries(contents, path: path, layout: "name:password:gid:members") {
             (fields) throws(AccountFileProblem) -> GroupEntry in
             // An empty field is a group without members; an empty name inside a list is not.
-            let members = fields[3].isEmpty ? [] : fields[3].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
-            if members.contains(where: \.isEmpty) { throw AccountFileProblem("the member list `\(fields[3])' has an empty name") }
+            let members =
+                fields[3].isEmpty ? [] : fields[3].split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false)
+            if members.contains(where: \.isEmpty) {
+                throw AccountFileProblem("the member list `\(fields[3])' has an empty name")
+            }
             return GroupEntry(name: Array(fields[0]), gid: try id(fields[2], "gid"), members: members.map(Array.init))
         }
     }
@@ -67,11 +70,16 @@ public enum AccountFile {
         let fieldCount = layout.withUTF8Buffer { $0.filter { $0 == UInt8(ascii: ":") }.count } + 1
         var entries: [Entry] = []
         for (index, line) in FileLines(contents).enumerated() {
-            if line.isEmpty || [UInt8(ascii: "#"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(line[line.startIndex]) { continue }
+            if line.isEmpty
+                || [UInt8(ascii: "#"), UInt8(ascii: "+"), UInt8(ascii: "-")].contains(line[line.startIndex])
+            {
+                continue
+            }
             let fields = line.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
             do throws(AccountFileProblem) {
                 guard fields.count == fieldCount else {
-                    throw AccountFileProblem("expected \(fieldCount) fields (\(layout.description)), found \(fields.count)")
+                    throw AccountFileProblem(
+                        "expected \(fieldCount) fields (\(layout.description)), found \(fields.count)")
                 }
                 guard let first = fields[0].first else { throw AccountFileProblem("the name is empty") }
                 guard !isASCIISpace(first) else { throw AccountFileProblem("the line starts with white space") }

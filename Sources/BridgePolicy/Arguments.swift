@@ -38,7 +38,8 @@ public enum ArgumentProblem: Error, Equatable, Sendable {
 /// Parses the arguments after argv[0], with the C helper's precedence of errors:
 /// unknown argument, then missing option, then name length; then our stricter checks.
 public func parseArguments(_ arguments: [[UInt8]]) -> Result<HelperRequest, ArgumentProblem> {
-    let brPrefix = [UInt8](ascii: "--br="), fdPrefix = [UInt8](ascii: "--fd=")
+    let brPrefix = [UInt8](ascii: "--br=")
+    let fdPrefix = [UInt8](ascii: "--fd=")
     var useVnet = false
     var bridge: [UInt8]?
     var fdText: [UInt8]?

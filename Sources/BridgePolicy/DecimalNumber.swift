@@ -5,7 +5,9 @@
 /// and within the range the caller gives. No more digits than the range's largest value
 /// has, so leading zeros cannot make a line of any length one number.
 public enum DecimalNumber {
-    public static func parse<Number: FixedWidthInteger>(_ text: ArraySlice<UInt8>, in range: ClosedRange<Number>) -> Number? {
+    public static func parse<Number: FixedWidthInteger>(
+        _ text: ArraySlice<UInt8>, in range: ClosedRange<Number>
+    ) -> Number? {
         guard !text.isEmpty, text.count <= digitCount(range.upperBound) else { return nil }
         var value: Number = 0
         for byte in text {
@@ -23,7 +25,8 @@ public enum DecimalNumber {
     }
 
     static func digitCount<Number: FixedWidthInteger>(_ value: Number) -> Int {
-        var count = 1, rest = value
+        var count = 1
+        var rest = value
         while rest >= 10 || rest <= -10 {
             rest /= 10
             count += 1

@@ -46,7 +46,9 @@ public func decide(bridge: [UInt8], otherNames: [[UInt8]] = [], caller: CallerId
 /// theirs) and its deny always does (nobody showed it is not), so an unknown caller gets
 /// no more than the least privileged caller could.
 public func decide(bridge: [UInt8], otherNames: [[UInt8]] = [], rules: [ACLRule]) -> Decision {
-    decide(bridge: bridge, otherNames: otherNames, rules: rules) { !$0.options.hasCallerCondition || $0.action == .deny }
+    decide(bridge: bridge, otherNames: otherNames, rules: rules) {
+        !$0.options.hasCallerCondition || $0.action == .deny
+    }
 }
 
 func decide(

@@ -17,7 +17,10 @@ public struct FilePermissions: Equatable, Sendable {
         self.group = group
     }
 
-    public enum Access: UInt32, Sendable { case read = 4, search = 1 }
+    public enum Access: UInt32, Sendable {
+        case read = 4
+        case search = 1
+    }
 
     /// A mode as `ls` and chmod write it: `0644`, `04755`.
     public static func octal(_ mode: UInt32) -> Message {

@@ -22,7 +22,9 @@ public enum HelperStderr {
     /// A message with a line break in it (`Invalid config line:` and its line) is two lines.
     static func lines(_ messages: [Message]) -> [Message] {
         messages.flatMap { message in
-            message.bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { Message(bytes: Array($0)) }
+            message.bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map {
+                Message(bytes: Array($0))
+            }
         }
     }
 }

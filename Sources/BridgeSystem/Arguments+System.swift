@@ -6,7 +6,9 @@ public func rawArguments(count: Int32, values: UnsafePointer<UnsafeMutablePointe
     guard let values, count > 1 else { return [] }
     return (1..<Int(count)).compactMap { index in
         values[index].map { pointer in
-            Array(UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer)))
+            Array(
+                UnsafeBufferPointer(
+                    start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self), count: strlen(pointer)))
         }
     }
 }

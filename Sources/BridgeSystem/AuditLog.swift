@@ -25,8 +25,11 @@ public struct AuditLog {
         var lastError: Int32 = 0
         for type in [SOCK_DGRAM, SOCK_STREAM] {
             let socket: Descriptor
-            do { socket = try .opening("socket") { Glibc.socket(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0) } }
-            catch { throw unavailable(error.errno) }
+            do {
+                socket = try .opening("socket") {
+                    Glibc.socket(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+                }
+            } catch { throw unavailable(error.errno) }
             do {
                 try connectToLog(socket)
                 return AuditLog(socket: socket, isStream: type == SOCK_STREAM, uid: uid, bridge: bridge)
@@ -37,13 +40,15 @@ public struct AuditLog {
         }
         guard lastError == ENOENT || lastError == ECONNREFUSED else { throw unavailable(lastError) }
         StandardStreams.printError(
-            "swift-bridge-helper: note: no system log at \(socketPath) (\(errorText(lastError))): this request is not audited")
+            "swift-bridge-helper: note: no system log at \(socketPath) (\(errorText(lastError))): this request is not audited"
+        )
         return AuditLog(socket: nil, isStream: false, uid: uid, bridge: bridge)
     }
 
     static func unavailable(_ code: Int32) -> HelperFailure {
-        HelperFailure("failed to connect to the system log \(socketPath): \(errorText(code))",
-                      hints: ["every request is audited before it is granted; nothing was created"])
+        HelperFailure(
+            "failed to connect to the system log \(socketPath): \(errorText(code))",
+            hints: ["every request is audited before it is granted; nothing was created"])
     }
 
     static func connectToLog(_ socket: Descriptor) throws(SystemError) {
@@ -67,8 +72,9 @@ public struct AuditLog {
     }
 
     static func writeFailure(_ error: SystemError) -> HelperFailure {
-        HelperFailure("failed to write the audit line to \(socketPath): \(error.text)",
-                      hints: ["every request is audited before it is granted"])
+        HelperFailure(
+            "failed to write the audit line to \(socketPath): \(error.text)",
+            hints: ["every request is audited before it is granted"])
     }
 
     /// The line, sent whole (a short send is EMSGSIZE), or nothing when there is no log.

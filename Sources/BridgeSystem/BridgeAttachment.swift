@@ -22,8 +22,9 @@ struct BridgeAttachment<Calls: PrivilegedCalls> {
     func bridgeMTU() throws(HelperFailure) -> Int32 {
         let mtu: Int32
         do { mtu = try calls.mtu(of: bridge) } catch {
-            throw HelperFailure("failed to get mtu of bridge `\(shown)': \(error.text)",
-                                hints: error.errno == ENODEV ? ["there is no interface `\(shown)' in this network namespace"] : [])
+            throw HelperFailure(
+                "failed to get mtu of bridge `\(shown)': \(error.text)",
+                hints: error.errno == ENODEV ? ["there is no interface `\(shown)' in this network namespace"] : [])
         }
         let driver: [UInt8]
         do { driver = try calls.driver(of: bridge) } catch {

@@ -45,8 +45,9 @@ public struct BridgeNames: Sendable {
         let netlink = try RouteNetlink.open()
         let name = NetlinkAttribute.make(sbh_IFLA_IFNAME, requested + [0])
         let replies: [ArraySlice<UInt8>]
-        do { replies = try netlink.request(sbh_RTM_GETLINK, family: AF_UNSPEC, index: 0, attributes: name) }
-        catch where error.errno == ENODEV { return BridgeNames(requested: requested) }
+        do { replies = try netlink.request(sbh_RTM_GETLINK, family: AF_UNSPEC, index: 0, attributes: name) } catch
+            where error.errno == ENODEV
+        { return BridgeNames(requested: requested) }
         let headerSize = RouteNetlink.aligned(MemoryLayout<ifinfomsg>.size, to: sbh_NLMSG_ALIGNTO)
         guard let reply = replies.first, reply.count >= headerSize,
             let link = NetlinkAttribute.list(reply.dropFirst(headerSize)),
@@ -54,8 +55,12 @@ public struct BridgeNames: Sendable {
         else { throw SystemError(call: "netlink", errno: EIO) }
         var names = BridgeNames(requested: requested, kernelName: NetlinkAttribute.string(own.payload))
         for property in link where property.type == sbh_IFLA_PROP_LIST {
-            guard let entries = NetlinkAttribute.list(property.payload) else { throw SystemError(call: "netlink", errno: EIO) }
-            names.alternativeNames += entries.filter { $0.type == sbh_IFLA_ALT_IFNAME }.map { NetlinkAttribute.string($0.payload) }
+            guard let entries = NetlinkAttribute.list(property.payload) else {
+                throw SystemError(call: "netlink", errno: EIO)
+            }
+            names.alternativeNames += entries.filter { $0.type == sbh_IFLA_ALT_IFNAME }.map {
+                NetlinkAttribute.string($0.payload)
+            }
         }
         return names
     }

@@ -15,9 +15,10 @@ extension RouteNetlink {
             let data = info[sbh_IFLA_INFO_DATA].flatMap(NetlinkAttribute.parse)
         else { throw SystemError(call: "netlink", errno: EIO) }
         let filtering = data[sbh_IFLA_BR_VLAN_FILTERING].map { $0.first == 1 } ?? false
-        let pvid = data[sbh_IFLA_BR_VLAN_DEFAULT_PVID].flatMap { bytes in
-            bytes.count >= 2 ? bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt16.self) } : nil
-        } ?? 0
+        let pvid =
+            data[sbh_IFLA_BR_VLAN_DEFAULT_PVID].flatMap { bytes in
+                bytes.count >= 2 ? bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt16.self) } : nil
+            } ?? 0
         return BridgeVLANSettings(filtering: filtering, defaultPVID: pvid)
     }
 
@@ -26,7 +27,8 @@ extension RouteNetlink {
         var info = bridge_vlan_info()
         info.flags = flags
         info.vid = vlan
-        let spec = NetlinkAttribute.nested(sbh_IFLA_AF_SPEC, NetlinkAttribute.make(sbh_IFLA_BRIDGE_VLAN_INFO, RouteNetlink.bytes(of: info)))
+        let spec = NetlinkAttribute.nested(
+            sbh_IFLA_AF_SPEC, NetlinkAttribute.make(sbh_IFLA_BRIDGE_VLAN_INFO, RouteNetlink.bytes(of: info)))
         _ = try request(type, family: AF_BRIDGE, index: index, attributes: spec)
     }
 

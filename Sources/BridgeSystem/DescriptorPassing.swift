@@ -1,7 +1,7 @@
 import BridgePolicy
 import CBridgeShim
-import SocketMessage
 @preconcurrency import Glibc
+import SocketMessage
 
 /// The caller's end of the socketpair given as `--fd=N`.
 public enum CallerSocket {
@@ -22,11 +22,12 @@ public enum CallerSocket {
         }
         var address = sockaddr_un()
         var length = socklen_t(MemoryLayout<sockaddr_un>.size)
-        let connected = (try? syscall("getpeername") {
-            withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
-            }
-        }) != nil
+        let connected =
+            (try? syscall("getpeername") {
+                withUnsafeMutablePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getpeername(fd, $0, &length) }
+                }
+            }) != nil
         guard option(fd, SO_ACCEPTCONN) == 0, connected else {
             throw failure(ENOTCONN, "--fd=\(fd) is not connected to a peer")
         }
@@ -35,7 +36,9 @@ public enum CallerSocket {
     static func option(_ fd: Int32, _ name: Int32) -> Int32? {
         var value: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
-        guard (try? syscall("getsockopt") { getsockopt(fd, SOL_SOCKET, name, &value, &length) }) != nil else { return nil }
+        guard (try? syscall("getsockopt") { getsockopt(fd, SOL_SOCKET, name, &value, &length) }) != nil else {
+            return nil
+        }
         return value
     }
 
@@ -45,7 +48,9 @@ public enum CallerSocket {
         let sent = try tap.syscall("sendmsg") { tapFD in
             withUnsafeBytes(of: UInt8(0)) { data in
                 withUnsafePointer(to: tapFD) { fd in
-                    SocketMessage.send(data, descriptors: UnsafeBufferPointer(start: fd, count: 1), over: socket, flags: Int32(MSG_NOSIGNAL))
+                    SocketMessage.send(
+                        data, descriptors: UnsafeBufferPointer(start: fd, count: 1), over: socket,
+                        flags: Int32(MSG_NOSIGNAL))
                 }
             }
         }

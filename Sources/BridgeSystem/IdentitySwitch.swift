@@ -23,11 +23,15 @@ public enum IdentitySwitch {
     ) throws(Failure) -> ProcessCredentials {
         let found: ProcessCredentials
         do {
-            if keepingCapabilities { try syscall("prctl(PR_SET_KEEPCAPS)") { sbh_prctl(sbh_PR_SET_KEEPCAPS, 1, 0, 0, 0) } }
+            if keepingCapabilities {
+                try syscall("prctl(PR_SET_KEEPCAPS)") { sbh_prctl(sbh_PR_SET_KEEPCAPS, 1, 0, 0, 0) }
+            }
             if let groups { try syscall("setgroups") { setgroups(groups.count, groups) } }
             try syscall("setresgid") { sbh_setresgid(gid, gid, gid) }
             try syscall("setresuid") { sbh_setresuid(uid, uid, uid) }
-            if keepingCapabilities { try syscall("prctl(PR_SET_KEEPCAPS)") { sbh_prctl(sbh_PR_SET_KEEPCAPS, 0, 0, 0, 0) } }
+            if keepingCapabilities {
+                try syscall("prctl(PR_SET_KEEPCAPS)") { sbh_prctl(sbh_PR_SET_KEEPCAPS, 0, 0, 0, 0) }
+            }
             found = try ProcessCredentials.current(readingGroups: groups != nil)
         } catch {
             throw .call(error)

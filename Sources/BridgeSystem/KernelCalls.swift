@@ -27,7 +27,8 @@ struct KernelCalls: PrivilegedCalls {
         try netlink.vlanSettings(ofBridge: index)
     }
     func setPortVLAN(_ vlan: UInt16, ofPort index: Int32, _ netlink: RouteNetlink) throws(SystemError) {
-        try netlink.changeVLAN(sbh_RTM_SETLINK, vlan, flags: sbh_BRIDGE_VLAN_INFO_PVID | sbh_BRIDGE_VLAN_INFO_UNTAGGED, of: index)
+        try netlink.changeVLAN(
+            sbh_RTM_SETLINK, vlan, flags: sbh_BRIDGE_VLAN_INFO_PVID | sbh_BRIDGE_VLAN_INFO_UNTAGGED, of: index)
     }
     func removePortVLAN(_ vlan: UInt16, ofPort index: Int32, _ netlink: RouteNetlink) throws(SystemError) {
         try netlink.changeVLAN(sbh_RTM_DELLINK, vlan, flags: 0, of: index)

@@ -25,9 +25,10 @@ public struct ControlSocket {
 
     /// Step 1 of the contract.
     public static func open() throws(SystemError) -> ControlSocket {
-        ControlSocket(descriptor: try .opening("socket") {
-            socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        })
+        ControlSocket(
+            descriptor: try .opening("socket") {
+                socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            })
     }
 
     /// One ioctl on an interface request.
@@ -45,7 +46,9 @@ public struct ControlSocket {
     }
 
     /// A setting ioctl on `name`, with the field `fill` writes.
-    func update(_ call: StaticString, _ request: UInt, _ name: [UInt8], _ fill: (inout ifreq) -> Void) throws(SystemError) {
+    func update(
+        _ call: StaticString, _ request: UInt, _ name: [UInt8], _ fill: (inout ifreq) -> Void
+    ) throws(SystemError) {
         var ifr = InterfaceRequest(name: name)
         fill(&ifr.raw)
         try control(call, request, &ifr)

@@ -27,13 +27,18 @@ struct PortSetup<Calls: PrivilegedCalls> {
         var defaultPVID: UInt16 = 0
         if settings.vlan != nil {
             let vlan: BridgeVLANSettings
-            do { vlan = try bridge.calls.vlanSettings(ofBridge: try bridge.calls.index(of: bridge.bridge), netlink) } catch {
+            do {
+                vlan = try bridge.calls.vlanSettings(ofBridge: try bridge.calls.index(of: bridge.bridge), netlink)
+            } catch {
                 throw HelperFailure("failed to read the VLAN settings of bridge `\(bridge.bridge)': \(error.text)")
             }
             guard vlan.filtering else {
                 throw HelperFailure(
                     "bridge `\(bridge.bridge)' does not have vlan_filtering enabled (needed by the rule at \(rule.location.message))",
-                    hints: ["enable it with: ip link set \(bridge.bridge) type bridge vlan_filtering 1", "nothing was created"])
+                    hints: [
+                        "enable it with: ip link set \(bridge.bridge) type bridge vlan_filtering 1",
+                        "nothing was created",
+                    ])
             }
             defaultPVID = vlan.defaultPVID
         }
@@ -48,11 +53,13 @@ struct PortSetup<Calls: PrivilegedCalls> {
         }
         if let vlan = settings.vlan {
             do { try calls.setPortVLAN(vlan, ofPort: index, netlink) } catch {
-                throw HelperFailure("failed to put interface `\(tap)' in VLAN \(Int(vlan)) of bridge `\(bridge.bridge)': \(error.text)")
+                throw HelperFailure(
+                    "failed to put interface `\(tap)' in VLAN \(Int(vlan)) of bridge `\(bridge.bridge)': \(error.text)")
             }
             if defaultPVID != 0 && defaultPVID != vlan {
                 do { try calls.removePortVLAN(defaultPVID, ofPort: index, netlink) } catch {
-                    throw HelperFailure("failed to remove VLAN \(Int(defaultPVID)) from interface `\(tap)': \(error.text)")
+                    throw HelperFailure(
+                        "failed to remove VLAN \(Int(defaultPVID)) from interface `\(tap)': \(error.text)")
                 }
             }
         }

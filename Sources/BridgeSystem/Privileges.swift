@@ -29,7 +29,8 @@ public struct NarrowedPrivileges: Sendable {
 public enum Privileges {
     public static func narrow() throws(HelperFailure) -> NarrowedPrivileges {
         let callerSetNoNewPrivs = sbh_prctl(sbh_PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1
-        let uid = realUserID(), gid = realGroupID()
+        let uid = realUserID()
+        let gid = realGroupID()
         let source: PrivilegeSource
         if try hasRootID() {
             source = uid == 0 ? .rootCaller : .setuidRoot
@@ -37,7 +38,8 @@ public enum Privileges {
             do { try IdentitySwitch.become(uid: uid, gid: gid, groups: nil, keepingCapabilities: true) } catch {
                 switch error {
                 case .call(let failed): throw failure(failed.message)
-                case .mismatch(let found): throw failure(idsProblem(found, uid: uid, gid: gid) ?? "the ids are not as expected")
+                case .mismatch(let found):
+                    throw failure(idsProblem(found, uid: uid, gid: gid) ?? "the ids are not as expected")
                 }
             }
         } else {
@@ -150,9 +152,13 @@ public enum Privileges {
             // finding which capability to name.
             guard cap_compare(state, intended) != 0 else { return }
             let differing = allCapabilities().first { capability in
-                [CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE].contains { flag(state, $0, capability) != flag(intended, $0, capability) }
+                [CAP_PERMITTED, CAP_EFFECTIVE, CAP_INHERITABLE].contains {
+                    flag(state, $0, capability) != flag(intended, $0, capability)
+                }
             }
-            throw failure("\(differing.map { "capability \(Int32($0))" } ?? "the capability state") is not as expected after the drop")
+            throw failure(
+                "\(differing.map { "capability \(Int32($0))" } ?? "the capability state") is not as expected after the drop"
+            )
         }
         if source == .setuidRoot || source == .rootCaller {
             for capability in allCapabilities() where cap_get_bound(capability) != 0 {
@@ -171,7 +177,9 @@ public enum Privileges {
             "or, on a file system without extended attributes: chown root:root \(path) && chmod u+s \(path)",
         ]
         if callerSetNoNewPrivs {
-            hints.append("note: the caller runs with no_new_privs set (a sandbox, or systemd's NoNewPrivileges=yes), which makes the kernel ignore file capabilities and setuid")
+            hints.append(
+                "note: the caller runs with no_new_privs set (a sandbox, or systemd's NoNewPrivileges=yes), which makes the kernel ignore file capabilities and setuid"
+            )
         }
         return HelperFailure(
             "swift-bridge-helper has no CAP_NET_ADMIN: it needs the cap_net_admin file capability or setuid root",
@@ -181,7 +189,9 @@ public enum Privileges {
     static func executablePath() -> Message? {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let length = try? syscall("readlink") {
-            buffer.withUnsafeMutableBytes { readlink("/proc/self/exe", $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count) }
+            buffer.withUnsafeMutableBytes {
+                readlink("/proc/self/exe", $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
+            }
         }
         guard let length, length > 0 else { return nil }
         return Message(bytes: Array(buffer[..<length]))

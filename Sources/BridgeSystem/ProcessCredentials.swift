@@ -11,7 +11,8 @@ public struct ProcessCredentials: Equatable, Sendable {
     public var groups: [gid_t]?
 
     public static func current(readingGroups: Bool = true) throws(SystemError) -> ProcessCredentials {
-        ProcessCredentials(userIDs: try userIDs(), groupIDs: try groupIDs(), groups: readingGroups ? try supplementaryGroups() : nil)
+        ProcessCredentials(
+            userIDs: try userIDs(), groupIDs: try groupIDs(), groups: readingGroups ? try supplementaryGroups() : nil)
     }
 
     public static func userIDs() throws(SystemError) -> RealEffectiveSaved {

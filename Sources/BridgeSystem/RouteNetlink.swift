@@ -11,9 +11,10 @@ final class RouteNetlink {
     private var sequence: UInt32 = 0
 
     static func open() throws(SystemError) -> RouteNetlink {
-        RouteNetlink(descriptor: try .opening("socket") {
-            socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), sbh_NETLINK_ROUTE)
-        })
+        RouteNetlink(
+            descriptor: try .opening("socket") {
+                socket(AF_NETLINK, Int32(SOCK_RAW.rawValue) | Int32(SOCK_CLOEXEC.rawValue), sbh_NETLINK_ROUTE)
+            })
     }
 
     private init(descriptor: Descriptor) { self.descriptor = descriptor }
@@ -45,7 +46,8 @@ final class RouteNetlink {
             bytes.withUnsafeBytes { buffer in
                 withUnsafePointer(to: &kernel) {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                        sendto(fd, buffer.baseAddress, buffer.count, 0, address, socklen_t(MemoryLayout<sockaddr_nl>.size))
+                        sendto(
+                            fd, buffer.baseAddress, buffer.count, 0, address, socklen_t(MemoryLayout<sockaddr_nl>.size))
                     }
                 }
             }
@@ -74,11 +76,15 @@ final class RouteNetlink {
             if sender.nl_pid != 0 { continue }
             var rest = buffer[..<count]
             while !rest.isEmpty {
-                guard let (header, payload) = Self.message(in: rest) else { throw SystemError(call: "recvfrom", errno: EIO) }
+                guard let (header, payload) = Self.message(in: rest) else {
+                    throw SystemError(call: "recvfrom", errno: EIO)
+                }
                 rest = rest.dropFirst(min(rest.count, Self.aligned(Int(header.nlmsg_len), to: sbh_NLMSG_ALIGNTO)))
                 guard header.nlmsg_seq == sequence else { continue }
                 if header.nlmsg_type == sbh_NLMSG_ERROR {
-                    guard payload.count >= MemoryLayout<Int32>.size else { throw SystemError(call: "recvfrom", errno: EIO) }
+                    guard payload.count >= MemoryLayout<Int32>.size else {
+                        throw SystemError(call: "recvfrom", errno: EIO)
+                    }
                     let code = payload.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) }
                     if code != 0 { throw SystemError(call: "netlink", errno: -code) }
                     return payloads
@@ -139,7 +145,9 @@ enum NetlinkAttribute {
             let header = rest.withUnsafeBytes { $0.loadUnaligned(as: nlattr.self) }
             let length = Int(header.nla_len)
             guard length >= headerSize, length <= rest.count else { return nil }
-            attributes.append((header.nla_type & sbh_NLA_TYPE_MASK, rest[(rest.startIndex + headerSize)..<(rest.startIndex + length)]))
+            attributes.append(
+                (header.nla_type & sbh_NLA_TYPE_MASK, rest[(rest.startIndex + headerSize)..<(rest.startIndex + length)])
+            )
             rest = rest.dropFirst(min(rest.count, RouteNetlink.aligned(length, to: sbh_NLA_ALIGNTO)))
         }
         return attributes

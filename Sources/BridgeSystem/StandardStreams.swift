@@ -25,7 +25,9 @@ public enum StandardStreams {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                guard let written = try? syscall("write", { write(2, buffer.baseAddress! + offset, buffer.count - offset) }),
+                guard
+                    let written = try? syscall(
+                        "write", { write(2, buffer.baseAddress! + offset, buffer.count - offset) }),
                     written > 0
                 else { return }
                 offset += written
@@ -46,7 +48,9 @@ public enum StandardStreams {
         var pause = timespec(tv_sec: 0, tv_nsec: 2_000_000)
         for _ in 0..<100 {
             var unread: Int32 = 0
-            guard (try? syscall("ioctl(FIONREAD)", { sbh_ioctl(2, UInt(FIONREAD), &unread) })) != nil, unread > 0 else { return }
+            guard (try? syscall("ioctl(FIONREAD)", { sbh_ioctl(2, UInt(FIONREAD), &unread) })) != nil, unread > 0 else {
+                return
+            }
             nanosleep(&pause, nil)
         }
     }

@@ -47,5 +47,8 @@ func syscall<Value>(_ name: StaticString, _ body: () -> Value?) throws(SystemErr
 /// never calls setlocale, so this is always the C locale's English text.
 public func errorText(_ code: Int32) -> Message {
     guard let text = strerror(code) else { return "error \(code)" }
-    return Message(bytes: Array(UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text))))
+    return Message(
+        bytes: Array(
+            UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text)))
+    )
 }

@@ -16,7 +16,8 @@ struct TapDevice<Calls: PrivilegedCalls> {
             throw HelperFailure("failed to open /dev/net/tun: \(error.text)", hints: tunHints(error.errno))
         }
         // The C helper adds IFF_VNET_HDR even when TUNGETFEATURES fails; we add it only when offered.
-        let offered = (try? calls.features(of: tun)).map { $0 & UInt32(UInt16(bitPattern: sbh_IFF_VNET_HDR)) != 0 } ?? false
+        let offered =
+            (try? calls.features(of: tun)).map { $0 & UInt32(UInt16(bitPattern: sbh_IFF_VNET_HDR)) != 0 } ?? false
         let vnet = wanted && offered
         // On failure `tun` closes as the error is thrown: no device was made.
         do {

@@ -14,12 +14,15 @@ public enum TapHandover {
         } catch {
             throw HandoverFailure(error, after: decision)
         }
-        let acts = PrivilegedActs(bridge: BridgeAttachment(calls: kernel, bridge: bridge), decision: decision, vnetHeader: vnetHeader)
+        let acts = PrivilegedActs(
+            bridge: BridgeAttachment(calls: kernel, bridge: bridge), decision: decision, vnetHeader: vnetHeader)
         try acts.run(socket: socket)
     }
 
     static func openControlSocket() throws(HelperFailure) -> ControlSocket {
-        do { return try ControlSocket.open() } catch { throw HelperFailure("failed to open control socket: \(error.text)") }
+        do { return try ControlSocket.open() } catch {
+            throw HelperFailure("failed to open control socket: \(error.text)")
+        }
     }
 }
 

@@ -21,7 +21,9 @@ enum TrustedPath {
 
     static func open(_ path: [UInt8]) -> Opened {
         var components = path.split(separator: slash)
-        guard path.first == slash, let name = components.popLast() else { return .refused("it is not an absolute path to a file") }
+        guard path.first == slash, let name = components.popLast() else {
+            return .refused("it is not an absolute path to a file")
+        }
         var directory: Descriptor
         do { directory = try .opening("open") { Glibc.open("/", sbh_O_PATH | O_DIRECTORY | O_CLOEXEC) } } catch {
             return .failed(error.text)
@@ -36,7 +38,9 @@ enum TrustedPath {
             let shown = directoryPath + component
             do {
                 let next = try withCString(Array(component)) { name throws(SystemError) in
-                    try directory.syscall("openat") { openat($0, name, sbh_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) }
+                    try directory.syscall("openat") {
+                        openat($0, name, sbh_O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                    }
                 }
                 directory = Descriptor(owning: next)
             } catch {
@@ -50,9 +54,12 @@ enum TrustedPath {
         }
         // O_NONBLOCK: opening a FIFO must not hang; O_NOCTTY: a terminal must not become ours.
         do {
-            return .file(try withCString(Array(name)) { name throws(SystemError) in
-                try directory.syscall("openat") { openat($0, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY) }
-            })
+            return .file(
+                try withCString(Array(name)) { name throws(SystemError) in
+                    try directory.syscall("openat") {
+                        openat($0, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+                    }
+                })
         } catch {
             if error.errno == ELOOP { return .refused("it is a symbolic link") }
             return lookupFailure(error.errno, of: path, in: directory, permissions, reading: true)
@@ -62,18 +69,28 @@ enum TrustedPath {
     /// A directory on the path is root's and writable only by root (or sticky).
     static func trust(_ directory: Descriptor, _ path: [UInt8]) -> Result<FilePermissions, TrustFailure> {
         var status = stat()
-        do { try directory.syscall("fstat") { fstat($0, &status) } } catch { return .failure(TrustFailure(.failed(error.text))) }
+        do { try directory.syscall("fstat") { fstat($0, &status) } } catch {
+            return .failure(TrustFailure(.failed(error.text)))
+        }
         if status.st_uid != 0 {
-            return .failure(TrustFailure(.refused("the directory `\(path)' on its path is owned by uid \(UInt32(status.st_uid)), not root")))
+            return .failure(
+                TrustFailure(
+                    .refused("the directory `\(path)' on its path is owned by uid \(UInt32(status.st_uid)), not root")))
         }
         if status.st_mode & 0o022 != 0 && status.st_mode & S_ISVTX == 0 {
-            return .failure(TrustFailure(.refused(
-                "the directory `\(path)' on its path is writable by its group or by others (mode \(FilePermissions.octal(status.st_mode))), so others could remove or replace what it holds")))
+            return .failure(
+                TrustFailure(
+                    .refused(
+                        "the directory `\(path)' on its path is writable by its group or by others (mode \(FilePermissions.octal(status.st_mode))), so others could remove or replace what it holds"
+                    )))
         }
         return .success(FilePermissions(mode: status.st_mode, owner: status.st_uid, group: status.st_gid))
     }
 
-    struct TrustFailure: Error { let opened: Opened; init(_ opened: Opened) { self.opened = opened } }
+    struct TrustFailure: Error {
+        let opened: Opened
+        init(_ opened: Opened) { self.opened = opened }
+    }
 
     /// Why `name` in `directory` could not be opened, sorted into what may be skipped (it
     /// is not there; the mode bits keep this caller out) and what fails the ACL.
@@ -93,10 +110,13 @@ enum TrustedPath {
             guard let caller = try? CallerIdentity.current() else { return .failed(errorText(code)) }
             var explained = !directoryPermissions.allows(.search, to: caller)
             if !explained, reading, let status = linkStatus(of: name, in: directory) {
-                explained = !FilePermissions(mode: status.st_mode, owner: status.st_uid, group: status.st_gid).allows(.read, to: caller)
+                explained = !FilePermissions(mode: status.st_mode, owner: status.st_uid, group: status.st_gid).allows(
+                    .read, to: caller)
             }
             if explained { return .unavailable(errorText(code)) }
-            return .failed("\(errorText(code)), which its mode bits do not explain (a security module such as AppArmor refused it?)")
+            return .failed(
+                "\(errorText(code)), which its mode bits do not explain (a security module such as AppArmor refused it?)"
+            )
         default:
             return .failed(errorText(code))
         }

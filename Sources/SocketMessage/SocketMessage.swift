@@ -46,22 +46,24 @@ public struct SocketMessage: Sendable {
     public static func receive(from socket: Int32, capacity: Int, maxDescriptors: Int) -> (Int, SocketMessage) {
         var bytes = [UInt8](repeating: 0, count: capacity)
         var received = SocketMessage(data: [])
-        let count = bytes.withUnsafeMutableBytes { data in withMessageHeader(data, room: maxDescriptors) { message in
-            let count = recvmsg(socket, &message, Int32(MSG_CMSG_CLOEXEC))
-            guard count >= 0 else { return count }
-            received.controlTruncated = message.msg_flags & Int32(MSG_CTRUNC) != 0
-            var header = sbh_cmsg_firsthdr(&message)
-            while let current = header {
-                if current.pointee.cmsg_level == SOL_SOCKET, current.pointee.cmsg_type == Int32(SCM_RIGHTS) {
-                    let fds = (Int(current.pointee.cmsg_len) - sbh_cmsg_len(0)) / MemoryLayout<Int32>.size
-                    sbh_cmsg_data(current).withMemoryRebound(to: Int32.self, capacity: fds) {
-                        received.descriptors += UnsafeBufferPointer(start: $0, count: fds)
+        let count = bytes.withUnsafeMutableBytes { data in
+            withMessageHeader(data, room: maxDescriptors) { message in
+                let count = recvmsg(socket, &message, Int32(MSG_CMSG_CLOEXEC))
+                guard count >= 0 else { return count }
+                received.controlTruncated = message.msg_flags & Int32(MSG_CTRUNC) != 0
+                var header = sbh_cmsg_firsthdr(&message)
+                while let current = header {
+                    if current.pointee.cmsg_level == SOL_SOCKET, current.pointee.cmsg_type == Int32(SCM_RIGHTS) {
+                        let fds = (Int(current.pointee.cmsg_len) - sbh_cmsg_len(0)) / MemoryLayout<Int32>.size
+                        sbh_cmsg_data(current).withMemoryRebound(to: Int32.self, capacity: fds) {
+                            received.descriptors += UnsafeBufferPointer(start: $0, count: fds)
+                        }
                     }
+                    header = sbh_cmsg_nxthdr(&message, current)
                 }
-                header = sbh_cmsg_nxthdr(&message, current)
+                return count
             }
-            return count
-        } }
+        }
         let recvmsgErrno = errno
         if count > 0 { received.data = Array(bytes[..<count]) }
         errno = recvmsgErrno  // callers read errno after a -1, as with recvmsg itself
@@ -72,7 +74,9 @@ public struct SocketMessage: Sendable {
 /// A msghdr over `bytes` (one iovec) and a zeroed control buffer with room for `descriptors`
 /// fds, valid only inside `body`. The control buffer is on the stack, in UInt64s so that it
 /// is aligned for struct cmsghdr.
-private func withMessageHeader<R>(_ bytes: UnsafeMutableRawBufferPointer, room descriptors: Int, _ body: (inout msghdr) -> R) -> R {
+private func withMessageHeader<R>(
+    _ bytes: UnsafeMutableRawBufferPointer, room descriptors: Int, _ body: (inout msghdr) -> R
+) -> R {
     let words = (sbh_cmsg_space(max(descriptors, 1) * MemoryLayout<Int32>.size) + 7) / 8
     return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { control in
         control.initialize(repeating: 0)

@@ -9,8 +9,8 @@
 // every message until the helper closes its end, reaps it, and then inspects the tap it
 // received while holding its fd: name and flags (TUNGETIFF), MTU, MAC, up, master bridge.
 import CBridgeShim
-import SocketMessage
 @preconcurrency import Glibc
+import SocketMessage
 
 func die(_ text: String) -> Never {
     fputs("bridge-helper-probe: \(text)\n", stderr)
@@ -26,7 +26,13 @@ guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else { die
 let (ours, theirs) = (pair[0], pair[1])
 _ = fcntl(ours, F_SETFD, FD_CLOEXEC)
 
-let argv = [helper] + helperArguments.map { $0 == "--fd=@FD" ? "--fd=\(theirs)" : $0.split(separator: "@FD", omittingEmptySubsequences: false).joined(separator: String(theirs)) }
+let argv =
+    [helper]
+    + helperArguments.map {
+        $0 == "--fd=@FD"
+            ? "--fd=\(theirs)"
+            : $0.split(separator: "@FD", omittingEmptySubsequences: false).joined(separator: String(theirs))
+    }
 var pid: pid_t = 0
 let spawned: Int32 = withCStrings(argv) { cArgv in posix_spawn(&pid, helper, nil, nil, cArgv, environ) }
 guard spawned == 0 else { die("cannot run \(helper): \(String(cString: strerror(spawned)))") }
@@ -58,7 +64,9 @@ if truncated { print("truncated=1") }
 if let tap = descriptors.first {
     var ifr = ifreq()
     if sbh_ioctl(tap, sbh_TUNGETIFF, &ifr) == 0 {
-        let name = withUnsafeBytes(of: ifr.ifr_ifrn.ifrn_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let name = withUnsafeBytes(of: ifr.ifr_ifrn.ifrn_name) {
+            String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+        }
         let flags = UInt16(bitPattern: ifr.ifr_ifru.ifru_flags)
         print("tap=\(name)")
         print("tap_flags=0x\(String(flags, radix: 16))")
@@ -68,8 +76,11 @@ if let tap = descriptors.first {
         if sbh_ioctl(control, sbh_SIOCGIFMTU, &query) == 0 { print("mtu=\(query.ifr_ifru.ifru_mtu)") }
         query = ifr
         if sbh_ioctl(control, sbh_SIOCGIFHWADDR, &query) == 0 {
-            let mac = withUnsafeBytes(of: query.ifr_ifru.ifru_hwaddr.sa_data) { $0.prefix(6).map { byte in
-                (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined(separator: ":") }
+            let mac = withUnsafeBytes(of: query.ifr_ifru.ifru_hwaddr.sa_data) {
+                $0.prefix(6).map { byte in
+                    (byte < 16 ? "0" : "") + String(byte, radix: 16)
+                }.joined(separator: ":")
+            }
             print("mac=\(mac)")
         }
         query = ifr

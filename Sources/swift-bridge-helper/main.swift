@@ -35,9 +35,10 @@ func runHelper() -> Never {
     guard StandardStreams.ensureOpen() else { exit(1) }
     // The SWIFT_* variables are gone before the runtime read them: only a static build can say so.
     guard sbh_environment_was_cleared() == 1 else {
-        fail(HelperFailure(
-            "swift-bridge-helper: refusing to run: this build is dynamically linked, so the Swift runtime read the caller's environment before any code of ours ran",
-            hints: ["build it with: swift build -c release -Xswiftc -static-executable"]))
+        fail(
+            HelperFailure(
+                "swift-bridge-helper: refusing to run: this build is dynamically linked, so the Swift runtime read the caller's environment before any code of ours ran",
+                hints: ["build it with: swift build -c release -Xswiftc -static-executable"]))
     }
     // argv as the kernel gave it, recorded by the start-up constructor (not CommandLine,
     // which needs a free fd to find it).
@@ -53,7 +54,9 @@ func runHelper() -> Never {
     case .success(let parsed): request = parsed
     case .failure(let problem): fail(HelperFailure(problem.message))
     }
-    if privilege.source == .noPrivilege { fail(Privileges.missingPrivilege(callerSetNoNewPrivs: privilege.callerSetNoNewPrivs)) }
+    if privilege.source == .noPrivilege {
+        fail(Privileges.missingPrivilege(callerSetNoNewPrivs: privilege.callerSetNoNewPrivs))
+    }
     // Connected before anything is decided: no audit socket, no tap (unless the host has no log).
     var audit: AuditLog
     do { audit = try AuditLog.connect(uid: Privileges.realUserID(), bridge: request.bridge) } catch { fail(error) }
@@ -61,7 +64,8 @@ func runHelper() -> Never {
     // 3. The ACL, read as the caller, and the decision.
     let acl = ACLLoader(source: TrustedFileSource()).load(aclPath)
     guard acl.succeeded else {
-        refuse(HelperStderr.aclFailed(acl, file: aclPath), audit: audit, outcome: "denied: the acl file failed to parse")
+        refuse(
+            HelperStderr.aclFailed(acl, file: aclPath), audit: audit, outcome: "denied: the acl file failed to parse")
     }
     let caller: CallerIdentity
     do { caller = try CallerIdentity.current() } catch { fail(error, audit: audit) }
@@ -77,7 +81,9 @@ func runHelper() -> Never {
     //    given the MTU, a high MAC, the bridge, the port settings and IFF_UP; the audit line;
     //    the fd (TapHandover, whose order and messages BridgeSystemTests check).
     do {
-        try TapHandover.run(socket: request.socketFD, bridge: bridgeNames, decision: decision, vnetHeader: request.useVnet, audit: audit)
+        try TapHandover.run(
+            socket: request.socketFD, bridge: bridgeNames, decision: decision, vnetHeader: request.useVnet, audit: audit
+        )
     } catch {
         fail(error.failure, audit: audit, outcome: error.outcome)
     }

@@ -32,7 +32,8 @@ struct Lint: ParsableCommand {
 
     func run() throws {
         let report = ACLLinter().lint(Array(file.utf8))
-        output.emit(json: { JSONReport.encode(JSONReport.lint(report)) }, human: { HumanReport.lint(report, style: $0) })
+        output.emit(
+            json: { JSONReport.encode(JSONReport.lint(report)) }, human: { HumanReport.lint(report, style: $0) })
         if !report.isClean { throw ExitCode(1) }
     }
 }
@@ -83,7 +84,8 @@ struct Doctor: ParsableCommand {
     @Option(help: "The tun device.") var tun = "/dev/net/tun"
     @Option(help: "QEMU's compiled-in default helper path.") var qemuHelper = "/usr/lib/qemu/qemu-bridge-helper"
     @Option(help: "AppArmor's list of loaded profiles.") var apparmorProfiles = "/sys/kernel/security/apparmor/profiles"
-    @Option(help: "Whether AppArmor is enabled (world-readable).") var apparmorEnabled = "/sys/module/apparmor/parameters/enabled"
+    @Option(help: "Whether AppArmor is enabled (world-readable).") var apparmorEnabled =
+        "/sys/module/apparmor/parameters/enabled"
     @OptionGroup var output: OutputOptions
 
     func run() throws {

@@ -1,6 +1,7 @@
-@testable import BridgeOperator
 import BridgePolicy
 import Testing
+
+@testable import BridgeOperator
 
 struct DoctorParsingTests {
     @Test func fileCapabilityRevision2WithNetAdmin() {
@@ -87,7 +88,8 @@ struct DoctorParsingTests {
         let user = AppArmorChecks(profilesPath: "/p", enabledPath: "/e", isRoot: false)
         let unknown = user.findings(profiles: nil, enabled: "Y")
         #expect(unknown.map(\.status) == [.info])
-        #expect(unknown[0].message.contains("AppArmor is enabled") && unknown[0].message.contains("unknown without root"))
+        #expect(
+            unknown[0].message.contains("AppArmor is enabled") && unknown[0].message.contains("unknown without root"))
         #expect(user.findings(profiles: nil, enabled: nil)[0].message.hasPrefix("AppArmor is not active here"))
         #expect(user.findings(profiles: nil, enabled: "N")[0].message.hasPrefix("AppArmor is not active here"))
         let loaded = user.findings(profiles: "/usr/libexec/swift-bridge-helper (enforce)\n", enabled: "Y")
@@ -113,13 +115,18 @@ struct DoctorParsingTests {
     @Test func orphanIsPersistentAndUnheld() {
         let tap = TapDevice(name: "tap0", master: "br0", persistent: true, owner: 1000, group: nil, holders: [])
         #expect(tap.isOrphan)
-        #expect(!TapDevice(name: "tap1", master: "br0", persistent: true, owner: nil, group: nil, holders: [42]).isOrphan)
-        #expect(!TapDevice(name: "tap2", master: "br0", persistent: false, owner: nil, group: nil, holders: []).isOrphan)
+        #expect(
+            !TapDevice(name: "tap1", master: "br0", persistent: true, owner: nil, group: nil, holders: [42]).isOrphan)
+        #expect(
+            !TapDevice(name: "tap2", master: "br0", persistent: false, owner: nil, group: nil, holders: []).isOrphan)
         let inventory = TapInventory(taps: [tap], holdersComplete: true)
         let checks = TapHolderChecks(bridge: "br0", inventory: inventory)
         let finding = checks.orphans(on: "br0")
         #expect(finding.status == .warn && finding.fix == "ip link delete tap0")
-        #expect(TapHolderChecks(bridge: "br0", inventory: TapInventory(taps: [tap], holdersComplete: false)).orphans(on: "br0").status == .info)
+        #expect(
+            TapHolderChecks(bridge: "br0", inventory: TapInventory(taps: [tap], holdersComplete: false)).orphans(
+                on: "br0"
+            ).status == .info)
         #expect(checks.orphans(on: "br1").status == .ok)
     }
 
@@ -136,10 +143,12 @@ struct DoctorParsingTests {
 }
 
 struct AccountFilesTests {
-    let accounts = AccountFileDatabase(source: MemoryFiles(files: [
-        "/etc/passwd": "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
-        "/etc/group": "root:x:0:\nnogroup:x:65534:\nqemunet:x:4242:alice,nobody\nother:x:5000:nobodyelse\n",
-    ]))
+    let accounts = AccountFileDatabase(
+        source: MemoryFiles(files: [
+            "/etc/passwd":
+                "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n",
+            "/etc/group": "root:x:0:\nnogroup:x:65534:\nqemunet:x:4242:alice,nobody\nother:x:5000:nobodyelse\n",
+        ]))
 
     @Test func groupsAreThePrimaryAndEveryGroupListingTheUser() throws {
         let nobody = try UserIdentity.lookup("nobody", accounts: accounts)

@@ -1,8 +1,9 @@
-@testable import BridgeOperator
 import BridgePolicy
 import BridgeSystem
 import Glibc
 import Testing
+
+@testable import BridgeOperator
 
 /// An ACL kept in memory, so the decision table runs without root-owned files.
 struct MemoryFiles: ACLFileSource {
@@ -49,11 +50,13 @@ struct ExplainTests {
     @Test(arguments: table)
     func explainAgreesWithDecide(_ row: Case) {
         let files = MemoryFiles(files: ["/acl": row.acl, "/sub": "allow br0\n"])
-        let explanation = Explanation(bridge: Array(row.bridge.utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
+        let explanation = Explanation(
+            bridge: Array(row.bridge.utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
         #expect(explanation.isAllowed == row.allowed)
         // The helper's own path: the same loader and `decide`.
         let load = ACLLoader(source: files).load(Array("/acl".utf8))
-        let helperAllows = explanation.nameProblem == nil && load.succeeded
+        let helperAllows =
+            explanation.nameProblem == nil && load.succeeded
             && decide(bridge: Array(row.bridge.utf8), rules: load.rules).isAllowed
         #expect(explanation.isAllowed == helperAllows)
         if let line = row.rule {
@@ -67,8 +70,10 @@ struct ExplainTests {
 
     @Test func jsonNamesTheDecidingRule() {
         let files = MemoryFiles(files: ["/acl": "allow br0\ndeny br0\n"])
-        let explanation = Explanation(bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
-        let json = JSONReport.encode(JSONReport.explain(explanation, user: UserIdentity(name: "u", uid: 1, gid: 2, groups: [3])))
+        let explanation = Explanation(
+            bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
+        let json = JSONReport.encode(
+            JSONReport.explain(explanation, user: UserIdentity(name: "u", uid: 1, gid: 2, groups: [3])))
         #expect(json.contains(#""allowed":false"#))
         #expect(json.contains(#""rule":{"action":"deny","file":"/acl","line":2,"target":"br0"}"#))
         #expect(json.contains(#""user":{"gid":2,"groups":[3],"name":"u","uid":1}"#))
@@ -77,15 +82,25 @@ struct ExplainTests {
     @Test func aDenyOfAnotherNameOfTheBridgeDecidesAsInTheHelper() {
         let files = MemoryFiles(files: ["/acl": "allow all\ndeny br-secure\n"])
         let explanation = Explanation(
-            bridge: Array("storage0".utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [Array("br-secure".utf8)] })
+            bridge: Array("storage0".utf8), file: Array("/acl".utf8), source: files,
+            otherNames: { _ in [Array("br-secure".utf8)] })
         #expect(!explanation.isAllowed)
         #expect(explanation.matchingRules.map(\.location.line) == [1, 2])
     }
 
     @Test(arguments: [
-        ("allow br0\nbogus\n", "br0", ["Invalid config line:", "  bogus", "  at /acl:2", "failed to parse default acl file `/acl'"]),
-        ("frobnicate br0\n", "br0", ["Unknown command `frobnicate'", "  at /acl:1", "failed to parse default acl file `/acl'"]),
-        ("include /refused\n", "br0", ["/acl:1: include `/refused' refused: it is writable by others", "failed to parse default acl file `/acl'"]),
+        (
+            "allow br0\nbogus\n", "br0",
+            ["Invalid config line:", "  bogus", "  at /acl:2", "failed to parse default acl file `/acl'"]
+        ),
+        (
+            "frobnicate br0\n", "br0",
+            ["Unknown command `frobnicate'", "  at /acl:1", "failed to parse default acl file `/acl'"]
+        ),
+        (
+            "include /refused\n", "br0",
+            ["/acl:1: include `/refused' refused: it is writable by others", "failed to parse default acl file `/acl'"]
+        ),
         ("deny all\n", "br0", ["access denied by acl file"]),
         ("allow br1\n", "br0", ["access denied by acl file"]),
         ("allow all\n", "0123456789abcdef", ["name `0123456789abcdef' too long: 16"]),
@@ -93,7 +108,8 @@ struct ExplainTests {
     ])
     func showsTheLinesTheHelperPrints(acl: String, bridge: String, lines: [String]) {
         let files = RefusingFiles(files: MemoryFiles(files: ["/acl": acl]), refused: ["/refused"])
-        let explanation = Explanation(bridge: Array(bridge.utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
+        let explanation = Explanation(
+            bridge: Array(bridge.utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
         #expect(explanation.helperStderr.map(\.description) == lines)
         let json = JSONReport.explain(explanation, user: UserIdentity(name: "u", uid: 1, gid: 2, groups: []))
         #expect(json.helper_stderr == lines)
@@ -111,7 +127,9 @@ struct ExplainTests {
         #expect(explanation.decision == nil)
         #expect(explanation.outcome.description == "failed: failed to look up interface `br0': Too many open files")
         #expect(explanation.helperStderr.map(\.description) == lines)
-        #expect(JSONReport.explain(explanation, user: UserIdentity(name: "u", uid: 1, gid: 2, groups: [])).helper_stderr == lines)
+        #expect(
+            JSONReport.explain(explanation, user: UserIdentity(name: "u", uid: 1, gid: 2, groups: [])).helper_stderr
+                == lines)
 
         let broken = Explanation(
             bridge: Array("br0".utf8), file: Array("/acl".utf8), source: MemoryFiles(files: ["/acl": "bogus\n"]),
@@ -126,17 +144,21 @@ struct ExplainTests {
         let lookUp = BridgeNames.lookUpFailure(Array("br0".utf8), SystemError(call: "socket", errno: EMFILE))
         let explanation = Explanation(
             bridge: Array("br0".utf8), file: Array("/acl".utf8), source: MemoryFiles(files: ["/acl": "allow all\n"]),
-            otherNames: { _ throws(HelperFailure) in throw lookUp }, caller: { () throws(HelperFailure) in throw unreadable })
+            otherNames: { _ throws(HelperFailure) in throw lookUp },
+            caller: { () throws(HelperFailure) in throw unreadable })
         #expect(!explanation.isAllowed)
         #expect(explanation.decision == nil)
         #expect(explanation.outcome.description == "failed: failed to read the caller's groups: Too many open files")
-        #expect(explanation.helperStderr.map(\.description) == ["failed to read the caller's groups: Too many open files"])
+        #expect(
+            explanation.helperStderr.map(\.description) == ["failed to read the caller's groups: Too many open files"])
     }
 
     @Test func aMainFileThatCannotBeTrustedIsTheClosingLineThenWhy() {
         let files = RefusingFiles(files: MemoryFiles(files: [:]), refused: ["/acl"])
-        let explanation = Explanation(bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
-        #expect(explanation.helperStderr == ["failed to parse default acl file `/acl'", "  /acl: it is writable by others"])
+        let explanation = Explanation(
+            bridge: Array("br0".utf8), file: Array("/acl".utf8), source: files, otherNames: { _ in [] })
+        #expect(
+            explanation.helperStderr == ["failed to parse default acl file `/acl'", "  /acl: it is writable by others"])
     }
 }
 
@@ -145,6 +167,7 @@ struct RefusingFiles: ACLFileSource {
     var files: MemoryFiles
     var refused: Set<String>
     func read(_ path: [UInt8]) -> ACLFileRead {
-        refused.contains(String(decoding: path, as: UTF8.self)) ? .refused("it is writable by others") : files.read(path)
+        refused.contains(String(decoding: path, as: UTF8.self))
+            ? .refused("it is writable by others") : files.read(path)
     }
 }

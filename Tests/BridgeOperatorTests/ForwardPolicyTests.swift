@@ -1,12 +1,14 @@
-@testable import BridgeOperator
 import Testing
+
+@testable import BridgeOperator
 
 /// doctor's FORWARD-policy finding on a Debian 12 host: iptables-nft's `filter` table beside
 /// NetworkManager's `nm-shared-BRIDGE` nftables table.
 struct ForwardPolicyTests {
     /// `iptables -P FORWARD DROP` on iptables-nft, NetworkManager sharing brnm0.
     static func dropped(_ rules: [String] = []) -> Firewall {
-        var firewall = Firewall(tool: "iptables", forwardDrops: true, forwardRules: ["-P FORWARD DROP"] + rules, masquerades: false)
+        var firewall = Firewall(
+            tool: "iptables", forwardDrops: true, forwardRules: ["-P FORWARD DROP"] + rules, masquerades: false)
         firewall.addNAT(from: Firewall.parseNft(DoctorParsingTests.networkManagerShared))
         return firewall
     }
@@ -39,8 +41,11 @@ struct ForwardPolicyTests {
             #expect(finding.status == .info && finding.message.contains("unknown without root"))
             #expect(finding.fix == "sudo swift-bridge-helperctl doctor brnm0")
         }
-        #expect(OutsideAccessChecks(bridge: nil, facts: nil, firewall: nil, isRoot: false).forwardPolicy().fix == "sudo swift-bridge-helperctl doctor")
+        #expect(
+            OutsideAccessChecks(bridge: nil, facts: nil, firewall: nil, isRoot: false).forwardPolicy().fix
+                == "sudo swift-bridge-helperctl doctor")
         let root = OutsideAccessChecks(bridge: "brnm0", facts: nil, firewall: nil, isRoot: true).forwardPolicy()
-        #expect(root.status == .info && !root.message.contains("without root") && root.fix?.contains("iptables") == true)
+        #expect(
+            root.status == .info && !root.message.contains("without root") && root.fix?.contains("iptables") == true)
     }
 }

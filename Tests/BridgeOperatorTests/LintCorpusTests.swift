@@ -7,7 +7,8 @@ import Testing
 /// The corpus is copied to a fresh directory with mode 0644, so that the trust checks see
 /// root-owned, non-writable files (as root); paths are shown relative to that directory.
 struct LintCorpusTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("lint-corpus")
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "lint-corpus")
 
     static func cases() -> [String] {
         let walker = FileManager.default.enumerator(atPath: corpus.path)
@@ -19,7 +20,8 @@ struct LintCorpusTests {
         #expect(Self.cases().count >= 7)
     }
 
-    @Test(.enabled(if: geteuid() == 0, "the trust checks need root-owned copies, and only root can make them"),
+    @Test(
+        .enabled(if: geteuid() == 0, "the trust checks need root-owned copies, and only root can make them"),
         arguments: cases())
     func lintMatchesGolden(name: String) throws {
         let copy = try CorpusCopy()

@@ -17,22 +17,24 @@ struct LintReadsOnTests {
 
     @Test func pastAnIncludeCycleIntoTheRestOfBothFiles() throws {
         let errors = try lint([("t.conf", "include u.conf\nbogus\n"), ("u.conf", "include t.conf\nnonsense here\n")])
-        #expect(errors == [
-            "t.conf:2: error: Invalid config line: bogus",
-            "u.conf:1: error: include `t.conf' is a cycle: that file is already being read",
-            "u.conf:2: error: Unknown command `nonsense'",
-        ])
+        #expect(
+            errors == [
+                "t.conf:2: error: Invalid config line: bogus",
+                "u.conf:1: error: include `t.conf' is a cycle: that file is already being read",
+                "u.conf:2: error: Unknown command `nonsense'",
+            ])
     }
 
     /// A failed include is still a statement: `require options` after it is misplaced, and the
     /// lines after are read with the plain grammar, as by a loader that went on.
     @Test func pastAFailedIncludeRequireOptionsIsStillMisplaced() throws {
         let errors = try lint([("t.conf", "include t.conf\nrequire options\nallow br0 user=root\n")])
-        #expect(errors == [
-            "t.conf:1: error: include `t.conf' is a cycle: that file is already being read",
-            "t.conf:2: error: `require options' is only valid in t.conf, before its first rule or include",
-            "t.conf:3: error: `allow br0 user=root' can never match: the kernel refuses this name (it contains white space)",
-        ])
+        #expect(
+            errors == [
+                "t.conf:1: error: include `t.conf' is a cycle: that file is already being read",
+                "t.conf:2: error: `require options' is only valid in t.conf, before its first rule or include",
+                "t.conf:3: error: `allow br0 user=root' can never match: the kernel refuses this name (it contains white space)",
+            ])
     }
 
     /// Each step past an error is a whole load: a file of nothing but errors gets the first

@@ -1,12 +1,15 @@
-@testable import BridgeOperator
 import BridgePolicy
 import Testing
+
+@testable import BridgeOperator
 
 /// Port settings come from the first matching allow: lint says when an earlier allow
 /// always comes first for a later allow's callers, and only then.
 struct PortShadowLintTests {
     func rule(_ line: Int, _ target: ACLRule.Target, _ options: RuleOptions = RuleOptions()) -> ACLRule {
-        ACLRule(action: .allow, target: target, location: SourceLocation(file: Array("b.conf".utf8), line: line), options: options)
+        ACLRule(
+            action: .allow, target: target, location: SourceLocation(file: Array("b.conf".utf8), line: line),
+            options: options)
     }
 
     func warnings(_ rules: [ACLRule]) -> [String] {
@@ -17,9 +20,10 @@ struct PortShadowLintTests {
 
     @Test func plainAllowShadowsALaterIsolatedOneAndNamesBothLines() {
         let rules = [rule(1, br0), rule(2, br0, RuleOptions(users: [1000], isolated: true))]
-        #expect(warnings(rules) == [
-            "b.conf:2: warning: `isolated' never applies: the `allow' at b.conf:1 matches first for the same callers and sets up the port without port options (port settings come from the first matching allow)",
-        ])
+        #expect(
+            warnings(rules) == [
+                "b.conf:2: warning: `isolated' never applies: the `allow' at b.conf:1 matches first for the same callers and sets up the port without port options (port settings come from the first matching allow)"
+            ])
         // The decision agrees: user 1000 gets rule 1, not isolated.
         let decision = decide(bridge: Array("br0".utf8), caller: CallerIdentity(uid: 1000, gid: 1000), rules: rules)
         #expect(decision.portSettings == RuleOptions())
@@ -27,8 +31,13 @@ struct PortShadowLintTests {
 
     @Test func anEarlierRuleAboutFewerCallersDoesNotShadow() {
         #expect(warnings([rule(1, br0, RuleOptions(users: [1000])), rule(2, br0, RuleOptions(vlan: 10))]).isEmpty)
-        #expect(warnings([rule(1, br0, RuleOptions(users: [1000])), rule(2, br0, RuleOptions(users: [1000, 1001], vlan: 10))]).isEmpty)
-        #expect(warnings([rule(1, br0, RuleOptions(groups: [27])), rule(2, br0, RuleOptions(users: [1000], vlan: 10))]).isEmpty)
+        #expect(
+            warnings([
+                rule(1, br0, RuleOptions(users: [1000])), rule(2, br0, RuleOptions(users: [1000, 1001], vlan: 10)),
+            ]).isEmpty)
+        #expect(
+            warnings([rule(1, br0, RuleOptions(groups: [27])), rule(2, br0, RuleOptions(users: [1000], vlan: 10))])
+                .isEmpty)
     }
 
     @Test func anotherBridgeOrTheLaterOrderDoesNotShadow() {
@@ -38,8 +47,12 @@ struct PortShadowLintTests {
     }
 
     @Test func allowAllAndOtherSettingsShadowToo() {
-        #expect(warnings([rule(1, .all, RuleOptions(groups: [27])), rule(2, br0, RuleOptions(users: [1], groups: [27], vlan: 10))]).count == 1)
-        #expect(warnings([rule(1, br0, RuleOptions(vlan: 60)), rule(2, br0, RuleOptions(users: [1000], vlan: 70))]).first?
-            .contains("with `vlan=60' instead") == true)
+        #expect(
+            warnings([
+                rule(1, .all, RuleOptions(groups: [27])), rule(2, br0, RuleOptions(users: [1], groups: [27], vlan: 10)),
+            ]).count == 1)
+        #expect(
+            warnings([rule(1, br0, RuleOptions(vlan: 60)), rule(2, br0, RuleOptions(users: [1000], vlan: 70))]).first?
+                .contains("with `vlan=60' instead") == true)
     }
 }

@@ -11,7 +11,8 @@ struct TrustLintTests {
         defer { copy.remove() }
         for (name, text, mode, owner) in files { try copy.write(name, text, mode: mode, owner: owner) }
         let report = ACLLinter().lint(Array("\(copy.root)/\(files[0].0)".utf8))
-        return HumanReport.lint(report, style: TerminalText(usesColour: false)).replacingOccurrences(of: copy.root + "/", with: "")
+        return HumanReport.lint(report, style: TerminalText(usesColour: false)).replacingOccurrences(
+            of: copy.root + "/", with: "")
     }
 
     @Test func includeOwnedBySomeoneElseIsAnErrorAndStillChecked() throws {
@@ -32,9 +33,14 @@ struct TrustLintTests {
         let copy = try CorpusCopy()
         defer { copy.remove() }
         try copy.write("t.conf", "include \(copy.root)/link.conf\n")
-        try #require(symlink("\(copy.root)/clean.conf", "\(copy.root)/link.conf") == 0, "symlink: \(String(cString: strerror(errno)))")
+        try #require(
+            symlink("\(copy.root)/clean.conf", "\(copy.root)/link.conf") == 0,
+            "symlink: \(String(cString: strerror(errno)))")
         let report = ACLLinter().lint(Array("\(copy.root)/t.conf".utf8))
-        #expect(report.findings.map { $0.message.description } == ["include `\(copy.root)/link.conf' refused: it is a symbolic link"])
+        #expect(
+            report.findings.map { $0.message.description } == [
+                "include `\(copy.root)/link.conf' refused: it is a symbolic link"
+            ])
         #expect(!report.isClean)
     }
 
@@ -46,14 +52,21 @@ struct TrustLintTests {
         try copy.write("t.conf", "allow br0\ninclude open/x.conf\n")
         try copy.write("open/x.conf", "nonsense\n")
         let report = ACLLinter().lint(Array("\(copy.root)/t.conf".utf8))
-        let output = HumanReport.lint(report, style: TerminalText(usesColour: false)).replacingOccurrences(of: copy.root + "/", with: "")
-        #expect(output.contains("t.conf:2: error: include `open/x.conf' refused: the directory `open' on its path is writable by its group or by others (mode 0777)"))
+        let output = HumanReport.lint(report, style: TerminalText(usesColour: false)).replacingOccurrences(
+            of: copy.root + "/", with: "")
+        #expect(
+            output.contains(
+                "t.conf:2: error: include `open/x.conf' refused: the directory `open' on its path is writable by its group or by others (mode 0777)"
+            ))
         #expect(output.contains("open/x.conf:1: error: Invalid config line: nonsense"))
         #expect(!report.isClean)
     }
 
     @Test func missingMainFileIsAnError() throws {
         let report = ACLLinter().lint(Array("/nonexistent/bridge.conf".utf8))
-        #expect(report.findings.map(\.rendered.description) == ["/nonexistent/bridge.conf: error: No such file or directory"])
+        #expect(
+            report.findings.map(\.rendered.description) == [
+                "/nonexistent/bridge.conf: error: No such file or directory"
+            ])
     }
 }

@@ -1,6 +1,7 @@
 // Contract section 3 (one line of bridge.conf) and section 5 (lines we refuse where the
 // C helper would misread them). Each line is given without its `\n`, as the loader does.
 import Testing
+
 @testable import BridgePolicy
 
 private func parse(_ line: String) -> ACLLine { ACLGrammar.parse(bytes(line)[...]) }
@@ -96,7 +97,9 @@ private func bridge(_ name: String) -> ACLRule.Target { .bridge(bytes(name)) }
     ])
     func refusesLongNamesBeforeTheCommandWord(line: String, name: String) {
         #expect(parse(line) == .invalid(.nameTooLong(bytes(name))))
-        #expect(ACLLineProblem.nameTooLong(bytes(name)).message.bytes == bytes("name `\(name)' too long: \(bytes(name).count)"))
+        #expect(
+            ACLLineProblem.nameTooLong(bytes(name)).message.bytes
+                == bytes("name `\(name)' too long: \(bytes(name).count)"))
     }
 
     @Test(arguments: [
@@ -137,9 +140,13 @@ private func bridge(_ name: String) -> ACLRule.Target { .bridge(bytes(name)) }
     }
 
     @Test func ourMessagesSayWhatTheCHelperWouldHaveDone() {
-        #expect(ACLLineProblem.containsNUL.message == "the line contains a NUL byte (the C helper would silently cut it there)")
-        #expect(ACLLineProblem.lineTooLong(5000).message
-            == "the line is 5000 bytes long; at most 4095 are allowed (the C helper would read the rest as a new line)")
+        #expect(
+            ACLLineProblem.containsNUL.message
+                == "the line contains a NUL byte (the C helper would silently cut it there)")
+        #expect(
+            ACLLineProblem.lineTooLong(5000).message
+                == "the line is 5000 bytes long; at most 4095 are allowed (the C helper would read the rest as a new line)"
+        )
     }
 }
 

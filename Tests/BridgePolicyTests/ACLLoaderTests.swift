@@ -1,6 +1,7 @@
 // Contract section 3 (files and includes) and section 5 (relative includes, cycles,
 // depth): the loader over an in-memory file system.
 import Testing
+
 @testable import BridgePolicy
 
 private let mainPath = "/etc/qemu/bridge.conf"
@@ -37,11 +38,12 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
         let result = load([(mainPath, "# QEMU bridges\n\nallow br0\n  deny br1\r\nallow all\n")])
         #expect(result.succeeded)
         #expect(result.diagnostics.isEmpty)
-        #expect(summary(result.rules) == [
-            "/etc/qemu/bridge.conf:3 allow br0",
-            "/etc/qemu/bridge.conf:4 deny br1",
-            "/etc/qemu/bridge.conf:5 allow all",
-        ])
+        #expect(
+            summary(result.rules) == [
+                "/etc/qemu/bridge.conf:3 allow br0",
+                "/etc/qemu/bridge.conf:4 deny br1",
+                "/etc/qemu/bridge.conf:5 allow all",
+            ])
         #expect(result.filesRead == [bytes(mainPath)])
     }
 
@@ -64,7 +66,8 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
         fileSystem.addRefused(mainPath, because: "it is writable by its group or by others (mode 0664)")
         let result = load(fileSystem)
         #expect(!result.succeeded)
-        #expect(rendered(result.errors) == ["/etc/qemu/bridge.conf: it is writable by its group or by others (mode 0664)"])
+        #expect(
+            rendered(result.errors) == ["/etc/qemu/bridge.conf: it is writable by its group or by others (mode 0664)"])
     }
 
     /// The C helper stops at the first bad line; the rules before it are still in the list,
@@ -79,7 +82,10 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
     @Test(arguments: [
         ("allow\n", "Invalid config line:\n  allow\n  at /etc/qemu/bridge.conf:1"),
         ("allow 0123456789abcdef\n", "name `0123456789abcdef' too long: 16\n  at /etc/qemu/bridge.conf:1"),
-        ("# fine\nallow br\0\n", "/etc/qemu/bridge.conf:2: the line contains a NUL byte (the C helper would silently cut it there)"),
+        (
+            "# fine\nallow br\0\n",
+            "/etc/qemu/bridge.conf:2: the line contains a NUL byte (the C helper would silently cut it there)"
+        ),
     ])
     func reportsEachLineProblemWithItsLocation(contents: String, message: String) {
         let result = load([(mainPath, contents)])
@@ -96,7 +102,9 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
     }
 
     @Test func theClosingLineIsTheCHelpers() {
-        #expect(ACLLoadResult.failureMessage(for: bytes(mainPath)) == "failed to parse default acl file `/etc/qemu/bridge.conf'")
+        #expect(
+            ACLLoadResult.failureMessage(for: bytes(mainPath))
+                == "failed to parse default acl file `/etc/qemu/bridge.conf'")
     }
 }
 
@@ -108,11 +116,12 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
             ("/etc/qemu/users/shared.conf", "allow shared0\n"),
         ])
         #expect(result.succeeded)
-        #expect(summary(result.rules) == [
-            "/etc/qemu/users/alice.conf:1 allow alice0",
-            "/etc/qemu/users/shared.conf:1 allow shared0",
-            "/etc/qemu/bridge.conf:2 allow br0",
-        ])
+        #expect(
+            summary(result.rules) == [
+                "/etc/qemu/users/alice.conf:1 allow alice0",
+                "/etc/qemu/users/shared.conf:1 allow shared0",
+                "/etc/qemu/bridge.conf:2 allow br0",
+            ])
         #expect(result.filesRead == [mainPath, "/etc/qemu/users/alice.conf", "/etc/qemu/users/shared.conf"].map(bytes))
     }
 
@@ -142,10 +151,11 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
         #expect(result.succeeded)
         #expect(result.errors.isEmpty)
         #expect(summary(result.rules) == ["/etc/qemu/bridge.conf:1 allow br0", "/etc/qemu/bridge.conf:4 allow br1"])
-        #expect(rendered(result.diagnostics) == [
-            "/etc/qemu/bridge.conf:2: include `/etc/qemu/alice.conf' ignored: Permission denied",
-            "/etc/qemu/bridge.conf:3: include `/etc/qemu/missing.conf' ignored: No such file or directory",
-        ])
+        #expect(
+            rendered(result.diagnostics) == [
+                "/etc/qemu/bridge.conf:2: include `/etc/qemu/alice.conf' ignored: Permission denied",
+                "/etc/qemu/bridge.conf:3: include `/etc/qemu/missing.conf' ignored: No such file or directory",
+            ])
     }
 
     @Test func anIncludeWithoutAFileNameIsIgnored() {
@@ -182,9 +192,10 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
         fileSystem.addFailed("/etc/qemu/deny.conf", because: "Too many open files")
         let result = load(fileSystem)
         #expect(!result.succeeded)
-        #expect(rendered(result.errors) == [
-            "/etc/qemu/bridge.conf:2: include `/etc/qemu/deny.conf' could not be read: Too many open files"
-        ])
+        #expect(
+            rendered(result.errors) == [
+                "/etc/qemu/bridge.conf:2: include `/etc/qemu/deny.conf' could not be read: Too many open files"
+            ])
     }
 
     @Test func anUntrustedIncludeFailsTheWholeACL() {
@@ -194,9 +205,10 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
         let result = load(fileSystem)
         #expect(!result.succeeded)
         #expect(summary(result.rules) == ["/etc/qemu/bridge.conf:1 allow br0"])
-        #expect(rendered(result.errors) == [
-            "/etc/qemu/bridge.conf:2: include `/etc/qemu/evil.conf' refused: it is owned by uid 1000, not root"
-        ])
+        #expect(
+            rendered(result.errors) == [
+                "/etc/qemu/bridge.conf:2: include `/etc/qemu/evil.conf' refused: it is owned by uid 1000, not root"
+            ])
     }
 
     @Test func anUntrustedIncludeDeepDownFailsTheWholeACL() {
@@ -212,13 +224,22 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
 
     @Test(arguments: [
         // A file that includes itself, by its own name or by another spelling.
-        ([(mainPath, "allow br0\ninclude bridge.conf\n")],
-         "/etc/qemu/bridge.conf:2: include `/etc/qemu/bridge.conf' is a cycle: that file is already being read"),
-        ([(mainPath, "include ../qemu/./bridge.conf\n")],
-         "/etc/qemu/bridge.conf:1: include `/etc/qemu/../qemu/./bridge.conf' is a cycle: that file is already being read"),
+        (
+            [(mainPath, "allow br0\ninclude bridge.conf\n")],
+            "/etc/qemu/bridge.conf:2: include `/etc/qemu/bridge.conf' is a cycle: that file is already being read"
+        ),
+        (
+            [(mainPath, "include ../qemu/./bridge.conf\n")],
+            "/etc/qemu/bridge.conf:1: include `/etc/qemu/../qemu/./bridge.conf' is a cycle: that file is already being read"
+        ),
         // A -> B -> A: reported where the cycle closes.
-        ([(mainPath, "include a.conf\n"), ("/etc/qemu/a.conf", "allow a0\ninclude b.conf\n"), ("/etc/qemu/b.conf", "include a.conf\n")],
-         "/etc/qemu/b.conf:1: include `/etc/qemu/a.conf' is a cycle: that file is already being read"),
+        (
+            [
+                (mainPath, "include a.conf\n"), ("/etc/qemu/a.conf", "allow a0\ninclude b.conf\n"),
+                ("/etc/qemu/b.conf", "include a.conf\n"),
+            ],
+            "/etc/qemu/b.conf:1: include `/etc/qemu/a.conf' is a cycle: that file is already being read"
+        ),
     ])
     func cyclesFailTheWholeACL(files: [(String, String)], message: String) {
         let result = load(files.map { (path: $0.0, contents: $0.1) })
@@ -262,15 +283,17 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
         let result = load(chain(includes: 17))
         #expect(!result.succeeded)
         #expect(result.rules.count == 16)
-        #expect(rendered(result.errors) == [
-            "/etc/qemu/d16.conf:2: include `/etc/qemu/d17.conf' nested more than 16 levels deep"
-        ])
+        #expect(
+            rendered(result.errors) == [
+                "/etc/qemu/d16.conf:2: include `/etc/qemu/d17.conf' nested more than 16 levels deep"
+            ])
     }
 
     /// The main file and `count` files it includes, each with one rule.
     private func fan(of count: Int) -> [(path: String, contents: String)] {
         let includes = (1...count).map { "include f\($0).conf\n" }.joined()
-        return [(path: mainPath, contents: includes)] + (1...count).map { (path: "/etc/qemu/f\($0).conf", contents: "allow f\($0)\n") }
+        return [(path: mainPath, contents: includes)]
+            + (1...count).map { (path: "/etc/qemu/f\($0).conf", contents: "allow f\($0)\n") }
     }
 
     @Test func readsUpToTheFileLimit() {
@@ -285,19 +308,21 @@ private func rendered(_ diagnostics: [Diagnostic]) -> [String] {
         let result = load(fan(of: 128))
         #expect(!result.succeeded)
         #expect(result.rules.count == 127)
-        #expect(rendered(result.errors) == [
-            "/etc/qemu/bridge.conf:128: include `/etc/qemu/f128.conf' would read more than 128 files"
-        ])
+        #expect(
+            rendered(result.errors) == [
+                "/etc/qemu/bridge.conf:128: include `/etc/qemu/f128.conf' would read more than 128 files"
+            ])
     }
 
     /// Re-reading the same file through a diamond counts each time: that is what bounds the work.
     @Test func theFileLimitCountsRepeatedReads() {
         var limits = ACLLimits()
         limits.maximumFiles = 3
-        let result = load([
-            (mainPath, "include common.conf\ninclude common.conf\ninclude common.conf\n"),
-            ("/etc/qemu/common.conf", "allow br0\n"),
-        ], limits: limits)
+        let result = load(
+            [
+                (mainPath, "include common.conf\ninclude common.conf\ninclude common.conf\n"),
+                ("/etc/qemu/common.conf", "allow br0\n"),
+            ], limits: limits)
         #expect(!result.succeeded)
         #expect(result.rules.count == 2)
         #expect(result.errors.map(\.location?.line) == [3])

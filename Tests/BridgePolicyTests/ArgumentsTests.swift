@@ -1,6 +1,7 @@
 // Contract section 2: the command line, with the C helper's precedence of errors
 // (unknown argument, then missing option, then name length), then our stricter checks.
 import Testing
+
 @testable import BridgePolicy
 
 private func parse(_ arguments: [String]) -> Result<HelperRequest, ArgumentProblem> {
@@ -163,7 +164,9 @@ private func request(vnet: Bool, _ bridge: String, fd: Int32) -> HelperRequest {
         let result = parse(["--br=br0", "--fd=\(value)"])
         #expect(result == .failure(.invalidSocketFD(bytes(value))))
         if case .failure(let problem) = result {
-            #expect(problem.message.bytes == bytes("invalid --fd value `\(value)': expected the decimal number of an open socket"))
+            #expect(
+                problem.message.bytes
+                    == bytes("invalid --fd value `\(value)': expected the decimal number of an open socket"))
         }
     }
 }

@@ -3,8 +3,9 @@ import Testing
 
 struct AuditTextTests {
     @Test func printableASCIIIsKeptAsItIs() {
-        #expect(auditEscaped(Array("uid=1000 bridge=br0 allowed by /etc/qemu/bridge.conf:2 tap=tap0".utf8))
-            == Array("uid=1000 bridge=br0 allowed by /etc/qemu/bridge.conf:2 tap=tap0".utf8))
+        #expect(
+            auditEscaped(Array("uid=1000 bridge=br0 allowed by /etc/qemu/bridge.conf:2 tap=tap0".utf8))
+                == Array("uid=1000 bridge=br0 allowed by /etc/qemu/bridge.conf:2 tap=tap0".utf8))
     }
 
     @Test func controlBytesDELAndNonASCIIAreEscaped() {

@@ -1,6 +1,7 @@
 // DecimalNumber: the one reader of `--fd=`, `vlan=`, uids and gids. The rules are the same
 // for every caller; only the range differs.
 import Testing
+
 @testable import BridgePolicy
 
 private func parse<Number: FixedWidthInteger>(_ text: String, _ range: ClosedRange<Number>) -> Number? {

@@ -1,5 +1,6 @@
 // Contract section 3, the decision: deny wins, default deny, names compared byte for byte.
 import Testing
+
 @testable import BridgePolicy
 
 /// The rules of a one-file ACL, parsed by the real grammar so the tests read like bridge.conf.
@@ -72,7 +73,8 @@ private func decide(_ bridge: String, _ acl: String) -> Decision {
         let name: [UInt8] = [0x62, 0x72, 0xFF]
         let rule = ACLRule(action: .allow, target: .bridge(name), location: SourceLocation(file: bytes("f"), line: 1))
         #expect(decide(bridge: name, rules: [rule]).isAllowed)
-        #expect(!decide(bridge: [0x62, 0x72, 0xEF, 0xBF, 0xBD], rules: [rule]).isAllowed, "not the replacement character")
+        #expect(
+            !decide(bridge: [0x62, 0x72, 0xEF, 0xBF, 0xBD], rules: [rule]).isAllowed, "not the replacement character")
     }
 
     @Test func reportsTheRuleThatDecided() {
@@ -122,16 +124,22 @@ struct FilePermissionsTests {
     }
 
     @Test func aDenyOfTheKernelNameWinsOverAllowAll() {
-        #expect(decide("storage0", others: ["br-secure"], "allow all\ndeny br-secure\n").reason == "denied by /etc/qemu/bridge.conf:2")
+        #expect(
+            decide("storage0", others: ["br-secure"], "allow all\ndeny br-secure\n").reason
+                == "denied by /etc/qemu/bridge.conf:2")
     }
 
     @Test func aDenyOfAnAlternativeNameWinsWhenTheKernelNameIsAsked() {
-        #expect(decide("br-secure", others: ["storage0"], "allow all\ndeny storage0\n").reason == "denied by /etc/qemu/bridge.conf:2")
+        #expect(
+            decide("br-secure", others: ["storage0"], "allow all\ndeny storage0\n").reason
+                == "denied by /etc/qemu/bridge.conf:2")
     }
 
     @Test func anAllowCountsOnlyForTheNameAskedForAsInTheCHelper() {
         #expect(decide("storage0", others: ["br-secure"], "allow storage0\n").isAllowed)
-        #expect(!decide("storage0", others: ["br-secure"], "allow br-secure\n").isAllowed, "the C helper would deny: never grant more")
+        #expect(
+            !decide("storage0", others: ["br-secure"], "allow br-secure\n").isAllowed,
+            "the C helper would deny: never grant more")
     }
 
     @Test func withoutOtherNamesTheDecisionIsTheCHelpers() {

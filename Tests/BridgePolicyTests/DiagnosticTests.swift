@@ -1,5 +1,6 @@
 // How diagnostics reach stderr, and that messages carry names as raw bytes.
 import Testing
+
 @testable import BridgePolicy
 
 @Suite struct DiagnosticRendering {
@@ -18,7 +19,8 @@ import Testing
 
     @Test(arguments: [true, false])
     func withoutALocationOnlyTheMessage(isCHelperMessage: Bool) {
-        let diagnostic = Diagnostic(.error, "/etc/qemu/bridge.conf: No such file or directory", at: nil, isCHelperMessage: isCHelperMessage)
+        let diagnostic = Diagnostic(
+            .error, "/etc/qemu/bridge.conf: No such file or directory", at: nil, isCHelperMessage: isCHelperMessage)
         #expect(diagnostic.rendered == "/etc/qemu/bridge.conf: No such file or directory")
     }
 

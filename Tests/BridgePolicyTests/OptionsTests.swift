@@ -1,6 +1,7 @@
 // Rule options (`require options`): grammar, the directive's place, name resolution
 // without NSS, matching by uid/gid/supplementary groups, and parity without the directive.
 import Testing
+
 @testable import BridgePolicy
 
 /// Files by path; anything else cannot be opened. /etc/passwd and /etc/group are given.
@@ -10,7 +11,8 @@ private struct OptionFiles: ACLFileSource {
 
     init(_ files: [String: String]) {
         self.files = [
-            "/etc/passwd": "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\nbob:x:1001:1001::/home/bob:/bin/sh\n+nis::::::\n",
+            "/etc/passwd":
+                "root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/sh\nbob:x:1001:1001::/home/bob:/bin/sh\n+nis::::::\n",
             "/etc/group": "root:x:0:\nkvm:x:27:alice\nalice:x:1000:\nbob:x:1001:\nlab:x:2000:bob\n",
         ].merging(files) { $1 }
     }
@@ -20,7 +22,8 @@ private struct OptionFiles: ACLFileSource {
         if refused.contains(key) { return .refused("it is owned by uid 1000, not root") }
         guard let text = files[key] else { return .unavailable("No such file or directory") }
         // One inode per path, the same in every run (a hash changes per process, and a shared one looks like a cycle).
-        return .contents(Array(text.utf8), FileIdentity(device: 1, inode: UInt64(files.keys.sorted().firstIndex(of: key)! + 1)))
+        return .contents(
+            Array(text.utf8), FileIdentity(device: 1, inode: UInt64(files.keys.sorted().firstIndex(of: key)! + 1)))
     }
 }
 
@@ -39,18 +42,24 @@ private func decision(_ result: ACLLoadResult, _ bridge: String, _ caller: Calle
     decide(bridge: Array(bridge.utf8), caller: caller, rules: result.rules)
 }
 
-private func location(_ line: Int) -> BridgePolicy.SourceLocation { BridgePolicy.SourceLocation(file: Array(main.utf8), line: line) }
+private func location(_ line: Int) -> BridgePolicy.SourceLocation {
+    BridgePolicy.SourceLocation(file: Array(main.utf8), line: line)
+}
 
 // MARK: grammar
 
 @Test func everyOptionParses() {
-    let result = load("require options\nallow br0 user=alice,1005 group=kvm,3000 vlan=10 isolated\ndeny all\tuser=bob  group=lab\n")
+    let result = load(
+        "require options\nallow br0 user=alice,1005 group=kvm,3000 vlan=10 isolated\ndeny all\tuser=bob  group=lab\n")
     #expect(result.succeeded)
-    #expect(result.rules == [
-        ACLRule(action: .allow, target: .bridge(Array("br0".utf8)), location: location(2),
+    #expect(
+        result.rules == [
+            ACLRule(
+                action: .allow, target: .bridge(Array("br0".utf8)), location: location(2),
                 options: RuleOptions(users: [1000, 1005], groups: [27, 3000], vlan: 10, isolated: true)),
-        ACLRule(action: .deny, target: .all, location: location(3), options: RuleOptions(users: [1001], groups: [2000])),
-    ])
+            ACLRule(
+                action: .deny, target: .all, location: location(3), options: RuleOptions(users: [1001], groups: [2000])),
+        ])
 }
 
 @Test func optionsParseInAnyOrderWithTabs() {
@@ -61,7 +70,10 @@ private func location(_ line: Int) -> BridgePolicy.SourceLocation { BridgePolicy
 @Test(arguments: [
     ("allow ", "missing bridge name: `allow' takes a bridge name or `all', then options"),
     ("deny\t", "missing bridge name: `deny' takes a bridge name or `all', then options"),
-    ("deny user=mallory", "missing bridge name before `user=mallory': `deny' takes a bridge name or `all', then options"),
+    (
+        "deny user=mallory",
+        "missing bridge name before `user=mallory': `deny' takes a bridge name or `all', then options"
+    ),
     ("deny group=lab", "missing bridge name before `group=lab'"),
     ("allow vlan=10 isolated", "missing bridge name before `vlan=10'"),
     ("allow isolated", "missing bridge name before `isolated'"),
@@ -101,15 +113,21 @@ func optionErrorsFailTheWholeACL(line: String, message: String) {
 }
 
 @Test func anyErrorInAnIncludeFailsEverything() {
-    let plain = load("require options\nallow all\ninclude /etc/qemu/more.conf\n", includes: ["/etc/qemu/more.conf": "frobnicate x\n"])
-    #expect(!plain.succeeded, "the C helper would drop the include and go on; a deny after the bad line must not be lost")
-    let option = load("require options\nallow all\ninclude /etc/qemu/more.conf\n", includes: ["/etc/qemu/more.conf": "deny br0 user=nobody-here\n"])
+    let plain = load(
+        "require options\nallow all\ninclude /etc/qemu/more.conf\n", includes: ["/etc/qemu/more.conf": "frobnicate x\n"]
+    )
+    #expect(
+        !plain.succeeded, "the C helper would drop the include and go on; a deny after the bad line must not be lost")
+    let option = load(
+        "require options\nallow all\ninclude /etc/qemu/more.conf\n",
+        includes: ["/etc/qemu/more.conf": "deny br0 user=nobody-here\n"])
     #expect(!option.succeeded, "a deny rule we cannot read must not be ignored")
     #expect(errors(option).first?.hasPrefix("/etc/qemu/more.conf:1: unknown user `nobody-here'") == true)
 }
 
 @Test func includesUseOptionsOnceTheMainFileRequiresThem() {
-    let result = load("require options\ninclude more.conf\n", includes: ["/etc/qemu/more.conf": "allow br0 user=alice vlan=7\n"])
+    let result = load(
+        "require options\ninclude more.conf\n", includes: ["/etc/qemu/more.conf": "allow br0 user=alice vlan=7\n"])
     #expect(result.succeeded)
     #expect(result.rules.first?.options == RuleOptions(users: [1000], vlan: 7))
 }
@@ -145,7 +163,8 @@ func optionErrorsFailTheWholeACL(line: String, message: String) {
 func directiveAfterARuleOrIncludeFails(text: String) {
     let result = load(text)
     #expect(!result.succeeded)
-    #expect(errors(result) == ["\(main):2: `require options' is only valid in \(main), before its first rule or include"])
+    #expect(
+        errors(result) == ["\(main):2: `require options' is only valid in \(main), before its first rule or include"])
 }
 
 @Test func directiveTwiceFails() {
@@ -158,7 +177,10 @@ func directiveAfterARuleOrIncludeFails(text: String) {
     for mainText in ["include a.conf\nallow all\n", "require options\ninclude a.conf\nallow all\n"] {
         let result = load(mainText, includes: ["/etc/qemu/a.conf": "require options\n"])
         #expect(!result.succeeded)
-        #expect(errors(result) == ["/etc/qemu/a.conf:1: `require options' is only valid in \(main), before its first rule or include"])
+        #expect(
+            errors(result) == [
+                "/etc/qemu/a.conf:1: `require options' is only valid in \(main), before its first rule or include"
+            ])
     }
 }
 
@@ -176,7 +198,8 @@ func directiveAfterARuleOrIncludeFails(text: String) {
     #expect(result.rules.map(\.target) == [.bridge(Array("br0 user=x".utf8))])
     #expect(result.rules.first?.options == RuleOptions())
     #expect(!decision(result, "br0", alice).isAllowed)
-    #expect(result.diagnostics.contains { $0.severity == .warning && $0.message.description.contains("require options") })
+    #expect(
+        result.diagnostics.contains { $0.severity == .warning && $0.message.description.contains("require options") })
 }
 
 @Test func withoutTheDirectiveTheWholeArgumentIsLengthChecked() {
@@ -215,7 +238,9 @@ func directiveAfterARuleOrIncludeFails(text: String) {
     let result = load("require options\nallow br0 group=kvm,lab\n")
     #expect(decision(result, "br0", carol).isAllowed, "primary group kvm")
     #expect(decision(result, "br0", bob).isAllowed, "supplementary group lab")
-    #expect(!decision(result, "br0", alice).isAllowed, "alice is listed in kvm in /etc/group, but the caller's groups are what counts")
+    #expect(
+        !decision(result, "br0", alice).isAllowed,
+        "alice is listed in kvm in /etc/group, but the caller's groups are what counts")
     #expect(decision(result, "br0", CallerIdentity(uid: 5, gid: 5, supplementaryGroups: [9, 27])).isAllowed)
 }
 
@@ -273,22 +298,30 @@ func directiveAfterARuleOrIncludeFails(text: String) {
     files.refused = ["/etc/passwd"]
     let result = ACLLoader(source: files).load(Array(main.utf8))
     #expect(!result.succeeded)
-    #expect(errors(result) == ["\(main):2: cannot resolve user and group names: /etc/passwd: it is owned by uid 1000, not root"])
+    #expect(
+        errors(result) == [
+            "\(main):2: cannot resolve user and group names: /etc/passwd: it is owned by uid 1000, not root"
+        ])
 }
 
 @Test func accountFilesTakeTheFirstEntryAndRefuseMalformedLines() {
-    let first = OptionFiles(["/etc/passwd": "# eve:x:0:0::/:/bin/sh\n\neve:x:1500:1500::/:/bin/sh\neve:x:1600:1600::/:/bin/sh\n"])
+    let first = OptionFiles([
+        "/etc/passwd": "# eve:x:0:0::/:/bin/sh\n\neve:x:1500:1500::/:/bin/sh\neve:x:1600:1600::/:/bin/sh\n"
+    ])
     #expect(AccountFileDatabase(source: first).userID(named: Array("eve".utf8)) == .found(1500))
     #expect(AccountFileDatabase(source: first).userID(named: Array("ev".utf8)) == .unknown)
     #expect(AccountFileDatabase(source: first).groupID(named: Array("lab".utf8)) == .found(2000))
     // A line glibc may read as eve's (it takes `+1000`) must not let a later line speak for eve.
     let odd = OptionFiles(["/etc/passwd": "eve:x:+1000:1000::/:/bin/sh\neve:x:1500:1500::/:/bin/sh\n"])
-    #expect(AccountFileDatabase(source: odd).userID(named: Array("eve".utf8))
-        == .unavailable("/etc/passwd:1: uid `+1000' is not a decimal number from 0 to 4294967294"))
+    #expect(
+        AccountFileDatabase(source: odd).userID(named: Array("eve".utf8))
+            == .unavailable("/etc/passwd:1: uid `+1000' is not a decimal number from 0 to 4294967294"))
 }
 
 @Test func optionsAreRenderedForTheAuditLine() {
-    #expect(RuleOptions(users: [1, 2], groups: [3], vlan: 10, isolated: true).message == "user=1,2 group=3 vlan=10 isolated")
+    #expect(
+        RuleOptions(users: [1, 2], groups: [3], vlan: 10, isolated: true).message == "user=1,2 group=3 vlan=10 isolated"
+    )
     #expect(RuleOptions(users: [1], vlan: 10).portSettingsMessage == "vlan=10")
     #expect(RuleOptions().message == "")
 }

@@ -3,6 +3,7 @@
 import BridgePolicy
 import Glibc
 import Testing
+
 @testable import BridgeSystem
 
 @Suite struct IdentitySwitching {

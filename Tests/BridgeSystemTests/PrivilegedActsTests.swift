@@ -3,19 +3,24 @@
 import BridgePolicy
 import Glibc
 import Testing
+
 @testable import BridgeSystem
 
 private let aclFile = Array("/etc/qemu/bridge.conf".utf8)
 
 private func allowed(_ options: RuleOptions = RuleOptions()) -> Decision {
-    .allowed(by: ACLRule(action: .allow, target: .bridge(Array("br0".utf8)), location: SourceLocation(file: aclFile, line: 1), options: options))
+    .allowed(
+        by: ACLRule(
+            action: .allow, target: .bridge(Array("br0".utf8)), location: SourceLocation(file: aclFile, line: 1),
+            options: options))
 }
 
 private func run(
     _ calls: RecordingCalls, decision: Decision = allowed(), vnetHeader: Bool = true,
     bridge: BridgeNames = BridgeNames(requested: Array("br0".utf8), kernelName: Array("br0".utf8))
 ) -> HandoverFailure? {
-    let acts = PrivilegedActs(bridge: BridgeAttachment(calls: calls, bridge: bridge), decision: decision, vnetHeader: vnetHeader)
+    let acts = PrivilegedActs(
+        bridge: BridgeAttachment(calls: calls, bridge: bridge), decision: decision, vnetHeader: vnetHeader)
     do { try acts.run(socket: 5) } catch { return error }
     return nil
 }
@@ -45,8 +50,10 @@ private let callsWithPortSettings: [(call: String, line: String?)] = [
     ("isolatePort 8", "failed to isolate interface `tap0' on bridge `br0': \(denied)"),
     ("flags tap0", "failed to get interface flags for `tap0': \(denied)"),
     ("setFlags tap0 0x1003", "failed to bring up interface `tap0': \(denied)"),
-    ("audit allowed by /etc/qemu/bridge.conf:1 tap=tap0 vlan=10 isolated",
-     "failed to write the audit line to /dev/log: \(denied)|every request is audited before it is granted"),
+    (
+        "audit allowed by /etc/qemu/bridge.conf:1 tap=tap0 vlan=10 isolated",
+        "failed to write the audit line to /dev/log: \(denied)|every request is audited before it is granted"
+    ),
     ("send tun over 5", "failed to write fd to unix socket: \(denied)"),
 ]
 
@@ -60,12 +67,13 @@ private func rendered(_ failure: HelperFailure) -> String {
     @Test func theCHelpersOrderWithoutRuleOptions() {
         let calls = RecordingCalls()
         #expect(run(calls) == nil)
-        #expect(calls.log == [
-            "mtu br0", "driver br0", "openTun", "features", "createTap IFF_TAP|IFF_NO_PI|IFF_VNET_HDR",
-            "setMTU tap0 1400", "hardwareAddress tap0", "setHardwareAddress tap0 fe:11:22:33:44:55",
-            "index tap0", "addInterface 8 br0", "flags tap0", "setFlags tap0 0x1003",
-            "audit allowed by /etc/qemu/bridge.conf:1 tap=tap0", "send tun over 5", "close tun",
-        ])
+        #expect(
+            calls.log == [
+                "mtu br0", "driver br0", "openTun", "features", "createTap IFF_TAP|IFF_NO_PI|IFF_VNET_HDR",
+                "setMTU tap0 1400", "hardwareAddress tap0", "setHardwareAddress tap0 fe:11:22:33:44:55",
+                "index tap0", "addInterface 8 br0", "flags tap0", "setFlags tap0 0x1003",
+                "audit allowed by /etc/qemu/bridge.conf:1 tap=tap0", "send tun over 5", "close tun",
+            ])
     }
 
     /// The port is in its VLAN and isolated before it is up, and its netlink socket is closed then.
@@ -84,12 +92,14 @@ private func rendered(_ failure: HelperFailure) -> String {
         let failure = try #require(run(calls, decision: allowed(portOptions)))
         #expect(rendered(failure.failure) == callsWithPortSettings[position].line)
         #expect(calls.calls == callsWithPortSettings[...position].map(\.call))
-        let outcome = callsWithPortSettings[position].call.hasPrefix("send")
+        let outcome =
+            callsWithPortSettings[position].call.hasPrefix("send")
             ? "tap=tap0 not handed over: \(failure.failure.message)"
             : "allowed by /etc/qemu/bridge.conf:1, failed: \(failure.failure.message)"
         #expect(failure.outcome.description == outcome)
         // Closed on every path: whatever was opened, and nothing twice.
-        let opened = calls.calls.filter { $0 == "openNetlink" || $0 == "openTun" }.count
+        let opened =
+            calls.calls.filter { $0 == "openNetlink" || $0 == "openTun" }.count
             - (["openNetlink", "openTun"].contains(calls.calls.last!) ? 1 : 0)
         #expect(calls.log.filter { $0.hasPrefix("close ") }.count == opened)
     }
@@ -118,7 +128,10 @@ private func rendered(_ failure: HelperFailure) -> String {
         calls.failing = 0
         calls.errno = ENODEV
         let failure = try #require(run(calls))
-        #expect(rendered(failure.failure) == "failed to get mtu of bridge `br0': No such device|there is no interface `br0' in this network namespace")
+        #expect(
+            rendered(failure.failure)
+                == "failed to get mtu of bridge `br0': No such device|there is no interface `br0' in this network namespace"
+        )
         #expect(calls.log == ["mtu br0"])
     }
 
@@ -126,7 +139,8 @@ private func rendered(_ failure: HelperFailure) -> String {
         let calls = RecordingCalls()
         calls.driverName = "dummy"
         let failure = try #require(run(calls))
-        #expect(rendered(failure.failure) == "interface `br0' is not a bridge (its driver is `dummy'); nothing was created")
+        #expect(
+            rendered(failure.failure) == "interface `br0' is not a bridge (its driver is `dummy'); nothing was created")
         #expect(calls.log == ["mtu br0", "driver br0"])
     }
 
@@ -134,8 +148,14 @@ private func rendered(_ failure: HelperFailure) -> String {
         let calls = RecordingCalls()
         calls.vlan.filtering = false
         let failure = try #require(run(calls, decision: allowed(RuleOptions(vlan: 10))))
-        #expect(rendered(failure.failure) == "bridge `br0' does not have vlan_filtering enabled (needed by the rule at /etc/qemu/bridge.conf:1)|enable it with: ip link set br0 type bridge vlan_filtering 1|nothing was created")
-        #expect(calls.log == ["mtu br0", "driver br0", "openNetlink", "index br0", "vlanSettings 7 netlink", "close netlink"])
+        #expect(
+            rendered(failure.failure)
+                == "bridge `br0' does not have vlan_filtering enabled (needed by the rule at /etc/qemu/bridge.conf:1)|enable it with: ip link set br0 type bridge vlan_filtering 1|nothing was created"
+        )
+        #expect(
+            calls.log == [
+                "mtu br0", "driver br0", "openNetlink", "index br0", "vlanSettings 7 netlink", "close netlink",
+            ])
     }
 
     @Test func thePortKeepsTheDefaultVLANWhenItIsTheRulesOwn() {

@@ -1,6 +1,7 @@
 import BridgePolicy
 import CBridgeShim
 import Glibc
+
 @testable import BridgeSystem
 
 /// A kernel that writes down every call the privileged acts make, answers as a host with

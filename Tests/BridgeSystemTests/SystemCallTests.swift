@@ -2,6 +2,7 @@
 import BridgePolicy
 import Glibc
 import Testing
+
 @testable import BridgeSystem
 
 @Suite struct SystemCalls {
@@ -31,7 +32,9 @@ import Testing
         #expect(fcntl(ends[0], F_SETFL, O_NONBLOCK) == 0)
         do {
             let writeEnd = Descriptor(owning: ends[1])
-            #expect(try writeEnd.syscall("write") { fd in [UInt8(1)].withUnsafeBytes { write(fd, $0.baseAddress, 1) } } == 1)
+            #expect(
+                try writeEnd.syscall("write") { fd in [UInt8(1)].withUnsafeBytes { write(fd, $0.baseAddress, 1) } } == 1
+            )
         }
         // Only end of file once the one write end is closed: one byte, then nothing.
         var buffer = [UInt8](repeating: 0, count: 2)

@@ -12,7 +12,9 @@ extension DifferentialCase {
 
     static let userConf = "/etc/qemu/user.conf"
 
-    static func user(_ contents: String, owner: UInt32 = File.root, group: UInt32 = File.root, mode: UInt16 = 0o644) -> File {
+    static func user(
+        _ contents: String, owner: UInt32 = File.root, group: UInt32 = File.root, mode: UInt16 = 0o644
+    ) -> File {
         File(userConf, contents, owner: owner, group: group, mode: mode)
     }
 
@@ -20,7 +22,9 @@ extension DifferentialCase {
     /// whose last file says `allow br0`.
     static func includeChain(_ length: Int) -> [File] {
         (1...length).map { level in
-            File("/etc/qemu/chain\(level).conf", level == length ? "allow br0\n" : "include /etc/qemu/chain\(level + 1).conf\n")
+            File(
+                "/etc/qemu/chain\(level).conf",
+                level == length ? "allow br0\n" : "include /etc/qemu/chain\(level + 1).conf\n")
         }
     }
 
@@ -60,38 +64,51 @@ extension DifferentialCase {
     ]
 
     static let names: [Case] = [
-        Case("15-byte name in bridge.conf and argv", c: .tap, ["--use-vnet", "--fd=@FD", "--br=abcdefghijklmno"],
+        Case(
+            "15-byte name in bridge.conf and argv", c: .tap, ["--use-vnet", "--fd=@FD", "--br=abcdefghijklmno"],
             conf: "allow abcdefghijklmno\n", bridges: [.init("abcdefghijklmno")]),
         Case("16-byte name in bridge.conf", c: .fails, conf: "allow abcdefghijklmnop\n"),
         Case("a long name is reported before an unknown command", c: .fails, conf: "foo 0123456789abcdef\n"),
-        Case("16-byte name in argv", c: .fails, ["--use-vnet", "--fd=@FD", "--br=abcdefghijklmnop"], conf: "allow all\n"),
-        Case("40-byte name in argv", c: .fails, ["--br=" + String(repeating: "b", count: 40), "--fd=@FD"], conf: "allow all\n"),
-        Case("a long argv name is reported before a missing bridge.conf", c: .fails,
+        Case(
+            "16-byte name in argv", c: .fails, ["--use-vnet", "--fd=@FD", "--br=abcdefghijklmnop"], conf: "allow all\n"),
+        Case(
+            "40-byte name in argv", c: .fails, ["--br=" + String(repeating: "b", count: 40), "--fd=@FD"],
+            conf: "allow all\n"),
+        Case(
+            "a long argv name is reported before a missing bridge.conf", c: .fails,
             ["--use-vnet", "--fd=@FD", "--br=abcdefghijklmnop"], conf: nil),
-        Case("15-byte name in argv, no such bridge", c: .fails, ["--use-vnet", "--fd=@FD", "--br=abcdefghijklmno"],
+        Case(
+            "15-byte name in argv, no such bridge", c: .fails, ["--use-vnet", "--fd=@FD", "--br=abcdefghijklmno"],
             conf: "allow all\n"),
         Case("a rule for a name with a slash matches nothing", c: .fails, conf: "allow br/0\n"),
     ]
 
     static let includes: [Case] = [
         Case("include allows", c: .tap, conf: "include \(userConf)\n", files: [user("allow br0\n")]),
-        Case("included deny wins over allow all", c: .fails, conf: "allow all\ninclude /etc/qemu/deny.conf\n",
+        Case(
+            "included deny wins over allow all", c: .fails, conf: "allow all\ninclude /etc/qemu/deny.conf\n",
             files: [File("/etc/qemu/deny.conf", "deny br0\n")]),
         Case("missing include is ignored", c: .tap, conf: "include /etc/qemu/missing.conf\nallow br0\n"),
         Case("only a missing include", c: .fails, conf: "include /etc/qemu/missing.conf\n"),
-        Case("include path with trailing blanks and CR", c: .tap, conf: "include \(userConf) \t\r\n",
+        Case(
+            "include path with trailing blanks and CR", c: .tap, conf: "include \(userConf) \t\r\n",
             files: [user("allow br0\n")]),
         Case("include without a path", c: .tap, conf: "include \nallow br0\n"),
         Case("nested includes, three levels", c: .tap, conf: "include /etc/qemu/chain1.conf\n", files: includeChain(3)),
-        Case("include readable only by root is ignored", c: .fails, conf: "include \(userConf)\n",
+        Case(
+            "include readable only by root is ignored", c: .fails, conf: "include \(userConf)\n",
             files: [user("allow br0\n", mode: 0o600)]),
-        Case("group-readable include, caller in the group", c: .tap, conf: "include \(userConf)\n",
+        Case(
+            "group-readable include, caller in the group", c: .tap, conf: "include \(userConf)\n",
             files: [user("allow br0\n", group: 4242, mode: 0o640)], callerGroups: [4242]),
-        Case("group-readable include, caller not in the group", c: .fails, conf: "include \(userConf)\n",
+        Case(
+            "group-readable include, caller not in the group", c: .fails, conf: "include \(userConf)\n",
             files: [user("allow br0\n", group: 4242, mode: 0o640)]),
-        Case("relative include from /etc/qemu as the current directory", c: .tap, conf: "include user.conf\n",
+        Case(
+            "relative include from /etc/qemu as the current directory", c: .tap, conf: "include user.conf\n",
             files: [user("allow br0\n")], workingDirectory: "/etc/qemu"),
-        Case("bridge.conf readable only by root", c: .fails, conf: nil,
+        Case(
+            "bridge.conf readable only by root", c: .fails, conf: nil,
             files: [File(File.bridgeConf, "allow br0\n", mode: 0o600)]),
         Case("missing bridge.conf", c: .fails, conf: nil),
     ]
@@ -101,7 +118,8 @@ extension DifferentialCase {
         Case("fd first", c: .tap, ["--fd=@FD", "--br=br0", "--use-vnet"]),
         Case("without --use-vnet", c: .tap, ["--br=br0", "--fd=@FD"]),
         Case("repeated --br: the last wins (allowed)", c: .tap, ["--br=nope", "--use-vnet", "--br=br0", "--fd=@FD"]),
-        Case("repeated --br: the last wins (denied)", c: .fails, ["--br=br0", "--br=br1", "--fd=@FD"],
+        Case(
+            "repeated --br: the last wins (denied)", c: .fails, ["--br=br0", "--br=br1", "--fd=@FD"],
             bridges: [.init("br0"), .init("br1")]),
         Case("repeated --use-vnet", c: .tap, ["--use-vnet", "--use-vnet", "--br=br0", "--fd=@FD"]),
         Case("repeated --fd: the last wins", c: .tap, ["--fd=999", "--br=br0", "--fd=@FD"]),
@@ -125,59 +143,88 @@ extension DifferentialCase {
         Case("bridge MTU 68", c: .tap, bridges: [.init("br0", mtu: 68)]),
         Case("bridge MTU 1280", c: .tap, bridges: [.init("br0", mtu: 1280)]),
         Case("bridge MTU 9000", c: .tap, bridges: [.init("br0", mtu: 9000)]),
-        Case("bridge MTU 65535 is more than a tap takes", c: .fails, conf: "allow all\n",
+        Case(
+            "bridge MTU 65535 is more than a tap takes", c: .fails, conf: "allow all\n",
             bridges: [.init("br0", mtu: 65535)]),
         Case("missing bridge", c: .fails, ["--use-vnet", "--fd=@FD", "--br=nope"], conf: "allow all\n"),
         Case("missing bridge, not allowed: the ACL speaks first", c: .fails, ["--use-vnet", "--fd=@FD", "--br=nope"]),
-        Case("veth, not allowed: the ACL speaks first", c: .fails, ["--use-vnet", "--fd=@FD", "--br=veth0"],
+        Case(
+            "veth, not allowed: the ACL speaks first", c: .fails, ["--use-vnet", "--fd=@FD", "--br=veth0"],
             veths: ["veth0"]),
     ]
 
     static let differences: [Case] = [
         // longLine
-        Case("a long comment smuggles `allow all'", c: .tap,
-            conf: "#" + String(repeating: "x", count: 4094) + "allow all\n")
-            .differs(.longLine, ours: "bytes long; at most 4095 are allowed"),
-        Case("a long line of blanks after `allow br0'", c: .tap, conf: "allow br0" + String(repeating: " ", count: 5000) + "\n")
-            .differs(.longLine, ours: "bytes long; at most 4095 are allowed"),
+        Case(
+            "a long comment smuggles `allow all'", c: .tap,
+            conf: "#" + String(repeating: "x", count: 4094) + "allow all\n"
+        )
+        .differs(.longLine, ours: "bytes long; at most 4095 are allowed"),
+        Case(
+            "a long line of blanks after `allow br0'", c: .tap,
+            conf: "allow br0" + String(repeating: " ", count: 5000) + "\n"
+        )
+        .differs(.longLine, ours: "bytes long; at most 4095 are allowed"),
         // The C helper reads the comment's tail as a blank line and applies the deny; we deny
         // too, with the line's error (we once dropped the include at that line and granted).
-        Case("a long comment in an include, then a deny", c: .fails, conf: "allow all\ninclude /etc/qemu/deny.conf\n",
-            files: [File("/etc/qemu/deny.conf", "#" + String(repeating: " ", count: 5000) + "\ndeny br0\n")])
-            .differs(.longLine, ours: "bytes long; at most 4095 are allowed"),
+        Case(
+            "a long comment in an include, then a deny", c: .fails, conf: "allow all\ninclude /etc/qemu/deny.conf\n",
+            files: [File("/etc/qemu/deny.conf", "#" + String(repeating: " ", count: 5000) + "\ndeny br0\n")]
+        )
+        .differs(.longLine, ours: "bytes long; at most 4095 are allowed"),
         // relativeInclude
-        Case("relative include from a directory the caller controls", c: .tap, conf: "include evil.conf\n",
-            files: [.directory("$WORLD/tmp/evil", owner: File.nobody),
-                File("$WORLD/tmp/evil/evil.conf", "allow all\n", owner: File.nobody, group: File.nobody)],
-            workingDirectory: "$WORLD/tmp/evil")
-            .differs(.relativeInclude, ours: "access denied by acl file"),
-        Case("relative include found beside bridge.conf", c: .fails, conf: "include user.conf\n",
-            files: [user("allow br0\n")], workingDirectory: "$WORLD/tmp")
-            .differsGivingTap(.relativeInclude),
+        Case(
+            "relative include from a directory the caller controls", c: .tap, conf: "include evil.conf\n",
+            files: [
+                .directory("$WORLD/tmp/evil", owner: File.nobody),
+                File("$WORLD/tmp/evil/evil.conf", "allow all\n", owner: File.nobody, group: File.nobody),
+            ],
+            workingDirectory: "$WORLD/tmp/evil"
+        )
+        .differs(.relativeInclude, ours: "access denied by acl file"),
+        Case(
+            "relative include found beside bridge.conf", c: .fails, conf: "include user.conf\n",
+            files: [user("allow br0\n")], workingDirectory: "$WORLD/tmp"
+        )
+        .differsGivingTap(.relativeInclude),
         // includeError
-        Case("failed include keeps its earlier rules", c: .tap, conf: "include \(userConf)\n",
-            files: [user("allow br0\nbogus\n")])
-            .differs(.includeError, ours: "failed to parse default acl file"),
-        Case("failed include: the including file goes on", c: .tap, conf: "include \(userConf)\nallow br0\n",
-            files: [user("permit br0\n")])
-            .differs(.includeError, ours: "Unknown command `permit'"),
-        Case("include with a long name is ignored", c: .tap, conf: "include \(userConf)\nallow br0\n",
-            files: [user("allow abcdefghijklmnopq\n")])
-            .differs(.includeError, ours: "too long: 17"),
+        Case(
+            "failed include keeps its earlier rules", c: .tap, conf: "include \(userConf)\n",
+            files: [user("allow br0\nbogus\n")]
+        )
+        .differs(.includeError, ours: "failed to parse default acl file"),
+        Case(
+            "failed include: the including file goes on", c: .tap, conf: "include \(userConf)\nallow br0\n",
+            files: [user("permit br0\n")]
+        )
+        .differs(.includeError, ours: "Unknown command `permit'"),
+        Case(
+            "include with a long name is ignored", c: .tap, conf: "include \(userConf)\nallow br0\n",
+            files: [user("allow abcdefghijklmnopq\n")]
+        )
+        .differs(.includeError, ours: "too long: 17"),
         // untrustedDirectory
-        Case("include in a group-writable directory", c: .tap, conf: "include /etc/qemu/site/user.conf\n",
-            files: [.directory("/etc/qemu/site", mode: 0o775), File("/etc/qemu/site/user.conf", "allow br0\n")])
-            .differs(.untrustedDirectory, ours: "on its path is writable by its group or by others (mode 0775)"),
-        Case("include in a directory the caller owns", c: .tap, conf: "include /etc/qemu/site/user.conf\n",
-            files: [.directory("/etc/qemu/site", owner: File.nobody), File("/etc/qemu/site/user.conf", "allow br0\n")])
-            .differs(.untrustedDirectory, ours: "on its path is owned by uid 65534, not root"),
+        Case(
+            "include in a group-writable directory", c: .tap, conf: "include /etc/qemu/site/user.conf\n",
+            files: [.directory("/etc/qemu/site", mode: 0o775), File("/etc/qemu/site/user.conf", "allow br0\n")]
+        )
+        .differs(.untrustedDirectory, ours: "on its path is writable by its group or by others (mode 0775)"),
+        Case(
+            "include in a directory the caller owns", c: .tap, conf: "include /etc/qemu/site/user.conf\n",
+            files: [.directory("/etc/qemu/site", owner: File.nobody), File("/etc/qemu/site/user.conf", "allow br0\n")]
+        )
+        .differs(.untrustedDirectory, ours: "on its path is owned by uid 65534, not root"),
         // includeCycle
         Case("bridge.conf includes itself", c: .tap, conf: "include \(File.bridgeConf)\nallow br0\n")
             .differs(.includeCycle, ours: "is a cycle"),
-        Case("two files include each other", c: .tap, conf: "include /etc/qemu/a.conf\n",
-            files: [File("/etc/qemu/a.conf", "include /etc/qemu/b.conf\nallow br0\n"),
-                File("/etc/qemu/b.conf", "include /etc/qemu/a.conf\n")])
-            .differs(.includeCycle, ours: "is a cycle"),
+        Case(
+            "two files include each other", c: .tap, conf: "include /etc/qemu/a.conf\n",
+            files: [
+                File("/etc/qemu/a.conf", "include /etc/qemu/b.conf\nallow br0\n"),
+                File("/etc/qemu/b.conf", "include /etc/qemu/a.conf\n"),
+            ]
+        )
+        .differs(.includeCycle, ours: "is a cycle"),
         // includeDepth
         Case("includes nested 20 deep", c: .tap, conf: "include /etc/qemu/chain1.conf\n", files: includeChain(20))
             .differs(.includeDepth, ours: "nested more than 16 levels deep"),
@@ -187,9 +234,11 @@ extension DifferentialCase {
         Case("a NUL byte in a comment", c: .tap, conf: "# mine\0\nallow br0\n")
             .differs(.nulByte, ours: "contains a NUL byte"),
         // invalidName
-        Case("an alias name reaches a denied bridge", c: .tap, ["--use-vnet", "--fd=@FD", "--br=br0:1"],
-            conf: "allow all\ndeny br0\n")
-            .differs(.invalidName, ours: "invalid bridge name `br0:1': it contains `:'"),
+        Case(
+            "an alias name reaches a denied bridge", c: .tap, ["--use-vnet", "--fd=@FD", "--br=br0:1"],
+            conf: "allow all\ndeny br0\n"
+        )
+        .differs(.invalidName, ours: "invalid bridge name `br0:1': it contains `:'"),
         Case("empty bridge name", c: .fails, ["--use-vnet", "--fd=@FD", "--br="], conf: "allow all\n")
             .differs(.invalidName, ours: "invalid bridge name `': the name is empty"),
         Case("bridge name with a space", c: .fails, ["--use-vnet", "--fd=@FD", "--br=br 0"], conf: "allow all\n")
@@ -208,30 +257,42 @@ extension DifferentialCase {
         Case("empty --fd", c: .fails, ["--use-vnet", "--fd=", "--br=br0"])
             .differs(.strictFD, ours: "invalid --fd value `'"),
         // untrustedFile
-        Case("bridge.conf owned by the caller", c: .tap, conf: nil,
-            files: [File(File.bridgeConf, "allow all\n", owner: File.nobody, group: File.nobody)])
-            .differs(.untrustedFile, ours: "it is owned by uid 65534, not root"),
+        Case(
+            "bridge.conf owned by the caller", c: .tap, conf: nil,
+            files: [File(File.bridgeConf, "allow all\n", owner: File.nobody, group: File.nobody)]
+        )
+        .differs(.untrustedFile, ours: "it is owned by uid 65534, not root"),
         Case("bridge.conf mode 0666", c: .tap, conf: nil, files: [File(File.bridgeConf, "allow br0\n", mode: 0o666)])
             .differs(.untrustedFile, ours: "writable by its group or by others (mode 0666)"),
-        Case("bridge.conf group-writable", c: .tap, conf: nil, files: [File(File.bridgeConf, "allow br0\n", mode: 0o664)])
-            .differs(.untrustedFile, ours: "writable by its group or by others (mode 0664)"),
-        Case("bridge.conf is a symlink", c: .tap, conf: nil,
-            files: [File("/etc/qemu/real.conf", "allow br0\n"), .symbolicLink(File.bridgeConf, to: "real.conf")])
-            .differs(.untrustedFile, ours: "it is a symbolic link"),
-        Case("include owned by the caller", c: .tap, conf: "include \(userConf)\n",
-            files: [user("allow all\n", owner: File.nobody)])
-            .differs(.untrustedFile, ours: "refused: it is owned by uid 65534, not root"),
-        Case("include is a symlink", c: .tap, conf: "include \(userConf)\n",
-            files: [File("/etc/qemu/real.conf", "allow br0\n"), .symbolicLink(userConf, to: "real.conf")])
-            .differs(.untrustedFile, ours: "refused: it is a symbolic link"),
+        Case(
+            "bridge.conf group-writable", c: .tap, conf: nil, files: [File(File.bridgeConf, "allow br0\n", mode: 0o664)]
+        )
+        .differs(.untrustedFile, ours: "writable by its group or by others (mode 0664)"),
+        Case(
+            "bridge.conf is a symlink", c: .tap, conf: nil,
+            files: [File("/etc/qemu/real.conf", "allow br0\n"), .symbolicLink(File.bridgeConf, to: "real.conf")]
+        )
+        .differs(.untrustedFile, ours: "it is a symbolic link"),
+        Case(
+            "include owned by the caller", c: .tap, conf: "include \(userConf)\n",
+            files: [user("allow all\n", owner: File.nobody)]
+        )
+        .differs(.untrustedFile, ours: "refused: it is owned by uid 65534, not root"),
+        Case(
+            "include is a symlink", c: .tap, conf: "include \(userConf)\n",
+            files: [File("/etc/qemu/real.conf", "allow br0\n"), .symbolicLink(userConf, to: "real.conf")]
+        )
+        .differs(.untrustedFile, ours: "refused: it is a symbolic link"),
         Case("include is a directory", c: .tap, conf: "include /etc/qemu\nallow br0\n")
             .differs(.untrustedFile, ours: "refused: it is not a regular file"),
         Case("include is /dev/null", c: .tap, conf: "include /dev/null\nallow br0\n")
             .differs(.untrustedFile, ours: "refused: it is not a regular file"),
         // notABridge
-        Case("a veth is not a bridge", c: .fails, ["--use-vnet", "--fd=@FD", "--br=veth0"], conf: "allow all\n",
-            veths: ["veth0"])
-            .differs(.notABridge, ours: "interface `veth0' is not a bridge (its driver is `veth'); nothing was created"),
+        Case(
+            "a veth is not a bridge", c: .fails, ["--use-vnet", "--fd=@FD", "--br=veth0"], conf: "allow all\n",
+            veths: ["veth0"]
+        )
+        .differs(.notABridge, ours: "interface `veth0' is not a bridge (its driver is `veth'); nothing was created"),
         Case("loopback is not a bridge", c: .fails, ["--use-vnet", "--fd=@FD", "--br=lo"], conf: "allow all\n")
             .differs(.notABridge, ours: "interface `lo' is not a bridge"),
         // socketCheckedEarly

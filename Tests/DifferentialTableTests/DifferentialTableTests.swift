@@ -1,9 +1,10 @@
+import Foundation
+import Testing
+
 // The differential table itself, which needs no root: IntegrationTests runs its cases
 // against both helpers (as root); this checks, in every `swift test`, that the table is
 // large, unambiguous, exercises every deliberate difference and that each is documented.
 @testable import DifferentialTable
-import Foundation
-import Testing
 
 private let packageRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent()  // DifferentialTableTests
@@ -15,7 +16,9 @@ private let packageRoot = URL(fileURLWithPath: #filePath)
     #expect(cases.count >= 60)
     #expect(Set(cases.map(\.name)).count == cases.count, "case names must be unique")
     let covered = Set(cases.compactMap { $0.difference?.reason })
-    #expect(covered == Set(DeliberateDifference.allCases), "without a case: \(Set(DeliberateDifference.allCases).subtracting(covered))")
+    #expect(
+        covered == Set(DeliberateDifference.allCases),
+        "without a case: \(Set(DeliberateDifference.allCases).subtracting(covered))")
 }
 
 /// Every difference has its entry in SECURITY.md, under its key in back quotes.
@@ -29,8 +32,11 @@ private let packageRoot = URL(fileURLWithPath: #filePath)
 @Test func everyDifferenceNamesOurMessage() {
     for testCase in DifferentialCase.all {
         guard let difference = testCase.difference else { continue }
-        if difference.ours == .tap { #expect(testCase.cHelper == .fails, "`\(testCase.name)': both give a tap: no difference") }
-        #expect((difference.ours == .fails) == (difference.ourMessage?.isEmpty == false),
-                "`\(testCase.name)': a failure needs our message, a tap none")
+        if difference.ours == .tap {
+            #expect(testCase.cHelper == .fails, "`\(testCase.name)': both give a tap: no difference")
+        }
+        #expect(
+            (difference.ours == .fails) == (difference.ourMessage?.isEmpty == false),
+            "`\(testCase.name)': a failure needs our message, a tap none")
     }
 }

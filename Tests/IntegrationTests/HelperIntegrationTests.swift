@@ -1,5 +1,6 @@
-@testable import DifferentialTable
 import Testing
+
+@testable import DifferentialTable
 
 /// Our helper, installed both ways (file capability and setuid root), run as uid 65534 the
 /// way QEMU and libvirt run it, each case in its own world.
@@ -75,7 +76,8 @@ struct HelperIntegrationTests {
             cp "$WORLD/tmp/second.report" "$OUT/second.report"
             """
         let run = try World(files: [Self.allowBR0]).run(script)
-        let first = try run.probe("first"), second = ProbeReport(parsing: run.outputs["second.report"] ?? "")
+        let first = try run.probe("first")
+        let second = ProbeReport(parsing: run.outputs["second.report"] ?? "")
         let both = "first:\n\(first)\nsecond:\n\(second)"
         #expect(first.report.exitStatus == 0 && second.exitStatus == 0, "\(both)")
         #expect(first.report.tapNameIsFromTemplate && second.tapNameIsFromTemplate, "\(both)")
@@ -95,38 +97,54 @@ struct HelperIntegrationTests {
     }
 
     static let failures: [Failure] = [
-        Failure(testDescription: "denied", files: [WorldFile(WorldFile.bridgeConf, "allow br1\n")],
+        Failure(
+            testDescription: "denied", files: [WorldFile(WorldFile.bridgeConf, "allow br1\n")],
             message: "access denied by acl file"),
-        Failure(testDescription: "deny wins", files: [WorldFile(WorldFile.bridgeConf, "allow br0\ndeny br0\n")],
+        Failure(
+            testDescription: "deny wins", files: [WorldFile(WorldFile.bridgeConf, "allow br0\ndeny br0\n")],
             message: "access denied by acl file"),
-        Failure(testDescription: "missing bridge", arguments: ["--use-vnet", "--fd=@FD", "--br=nope"],
+        Failure(
+            testDescription: "missing bridge", arguments: ["--use-vnet", "--fd=@FD", "--br=nope"],
             files: [WorldFile(WorldFile.bridgeConf, "allow all\n")],
             message: "failed to get mtu of bridge `nope': No such device"),
-        Failure(testDescription: "veth is not a bridge", arguments: ["--use-vnet", "--fd=@FD", "--br=veth0"],
+        Failure(
+            testDescription: "veth is not a bridge", arguments: ["--use-vnet", "--fd=@FD", "--br=veth0"],
             files: [WorldFile(WorldFile.bridgeConf, "allow all\n")], veths: ["veth0"],
             message: "interface `veth0' is not a bridge (its driver is `veth'); nothing was created"),
-        Failure(testDescription: "missing bridge.conf", files: [],
+        Failure(
+            testDescription: "missing bridge.conf", files: [],
             message: "failed to parse default acl file `/etc/qemu/bridge.conf'"),
-        Failure(testDescription: "bridge.conf owned by 65534",
+        Failure(
+            testDescription: "bridge.conf owned by 65534",
             files: [WorldFile(WorldFile.bridgeConf, "allow br0\n", owner: WorldFile.nobody)],
             message: "it is owned by uid 65534, not root"),
-        Failure(testDescription: "bridge.conf mode 0666",
+        Failure(
+            testDescription: "bridge.conf mode 0666",
             files: [WorldFile(WorldFile.bridgeConf, "allow br0\n", mode: 0o666)],
             message: "it is writable by its group or by others (mode 0666)"),
-        Failure(testDescription: "bridge.conf is a symlink",
-            files: [WorldFile("/etc/qemu/real.conf", "allow br0\n"), .symbolicLink(WorldFile.bridgeConf, to: "real.conf")],
+        Failure(
+            testDescription: "bridge.conf is a symlink",
+            files: [
+                WorldFile("/etc/qemu/real.conf", "allow br0\n"), .symbolicLink(WorldFile.bridgeConf, to: "real.conf"),
+            ],
             message: "/etc/qemu/bridge.conf: it is a symbolic link"),
-        Failure(testDescription: "--fd not a socket", arguments: ["--use-vnet", "--fd=0", "--br=br0"],
+        Failure(
+            testDescription: "--fd not a socket", arguments: ["--use-vnet", "--fd=0", "--br=br0"],
             message: "--fd=0 is not a socket"),
-        Failure(testDescription: "--fd closed", arguments: ["--use-vnet", "--fd=999", "--br=br0"],
+        Failure(
+            testDescription: "--fd closed", arguments: ["--use-vnet", "--fd=999", "--br=br0"],
             message: "--fd=999 is not an open file descriptor"),
-        Failure(testDescription: "usage: --help", arguments: ["--help"],
+        Failure(
+            testDescription: "usage: --help", arguments: ["--help"],
             message: "Usage: swift-bridge-helper [--use-vnet] --br=bridge --fd=unixfd"),
-        Failure(testDescription: "usage: no --fd", arguments: ["--use-vnet", "--br=br0"],
+        Failure(
+            testDescription: "usage: no --fd", arguments: ["--use-vnet", "--br=br0"],
             message: "Usage: swift-bridge-helper [--use-vnet] --br=bridge --fd=unixfd"),
-        Failure(testDescription: "usage: no --br", arguments: ["--fd=@FD"],
+        Failure(
+            testDescription: "usage: no --br", arguments: ["--fd=@FD"],
             message: "Usage: swift-bridge-helper [--use-vnet] --br=bridge --fd=unixfd"),
-        Failure(testDescription: "name too long", arguments: ["--use-vnet", "--fd=@FD", "--br=abcdefghijklmnop"],
+        Failure(
+            testDescription: "name too long", arguments: ["--use-vnet", "--fd=@FD", "--br=abcdefghijklmnop"],
             message: "name `abcdefghijklmnop' too long: 16"),
     ]
 
@@ -149,7 +167,8 @@ struct HelperIntegrationTests {
     func privateIncludeWorld(groupReadable: Bool) -> World {
         World(files: [
             WorldFile(WorldFile.bridgeConf, "include /etc/qemu/private.conf\n"),
-            WorldFile("/etc/qemu/private.conf", "allow br0\n", group: groupReadable ? Self.group : 0,
+            WorldFile(
+                "/etc/qemu/private.conf", "allow br0\n", group: groupReadable ? Self.group : 0,
                 mode: groupReadable ? 0o640 : 0o600),
         ])
     }

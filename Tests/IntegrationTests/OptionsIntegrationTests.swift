@@ -1,6 +1,7 @@
-@testable import DifferentialTable
 import Foundation
 import Testing
+
+@testable import DifferentialTable
 
 /// Rule options (`require options`) end to end in worlds: the caller's uid and groups
 /// (setpriv --groups) against user=/group=, the port settings the kernel ends up with,
@@ -19,7 +20,8 @@ struct OptionsIntegrationTests {
     }
 
     func probe(helper: String, conf: String, groups: [UInt32] = []) throws -> ProbeRun {
-        let groupOption = groups.isEmpty ? "--clear-groups" : "--groups=" + groups.map(String.init).joined(separator: ",")
+        let groupOption =
+            groups.isEmpty ? "--clear-groups" : "--groups=" + groups.map(String.init).joined(separator: ",")
         let script = """
             \(Self.addVMUsersGroup)
             RUN_AS=(setpriv --reuid=65534 --regid=65534 \(groupOption) --)
@@ -79,10 +81,12 @@ struct OptionsIntegrationTests {
     @Test(arguments: Copy.allCases)
     func unknownUserFailsTheWholeACL(copy: Copy) throws {
         let run = try probe(copy, conf: "require options\nallow all\nallow br0 user=no-such-user\n")
-        expectFailure(run, lines: [
-            "/etc/qemu/bridge.conf:3: unknown user `no-such-user' (give users that are not in /etc/passwd by number)",
-            "failed to parse default acl file `/etc/qemu/bridge.conf'",
-        ])
+        expectFailure(
+            run,
+            lines: [
+                "/etc/qemu/bridge.conf:3: unknown user `no-such-user' (give users that are not in /etc/passwd by number)",
+                "failed to parse default acl file `/etc/qemu/bridge.conf'",
+            ])
     }
 
     // MARK: port settings
@@ -128,9 +132,11 @@ struct OptionsIntegrationTests {
     @Test(arguments: Copy.allCases)
     func vlanOnABridgeWithoutVLANFilteringFailsBeforeAnyTap(copy: Copy) throws {
         let run = try probe(copy, conf: "require options\nallow br0 vlan=10\n")
-        expectFailure(run, lines: [
-            "bridge `br0' does not have vlan_filtering enabled (needed by the rule at /etc/qemu/bridge.conf:2)"
-        ])
+        expectFailure(
+            run,
+            lines: [
+                "bridge `br0' does not have vlan_filtering enabled (needed by the rule at /etc/qemu/bridge.conf:2)"
+            ])
     }
 
     // MARK: the C helper on the same configurations
@@ -143,13 +149,17 @@ struct OptionsIntegrationTests {
         let withOptions = "require options\nallow br0\ndeny br0 user=nobody\n"
         expectFailure(try probe(.cap, conf: withOptions), lines: [Self.denied])
         let c = try probe(helper: Self.cHelper, conf: withOptions)
-        expectFailure(c, lines: ["Unknown command `require'", "failed to parse default acl file `/etc/qemu/bridge.conf'"])
+        expectFailure(
+            c, lines: ["Unknown command `require'", "failed to parse default acl file `/etc/qemu/bridge.conf'"])
 
         let permissive = "require options\nallow br0 user=root\nallow br0 group=vmusers vlan=10 isolated\n"
-        expectFailure(try probe(helper: Self.cHelper, conf: permissive, groups: [2000]), lines: ["Unknown command `require'"])
+        expectFailure(
+            try probe(helper: Self.cHelper, conf: permissive, groups: [2000]), lines: ["Unknown command `require'"])
 
         let withoutDirective = "allow br0\ndeny br0 user=nobody\n"
-        expectTap(try probe(helper: Self.cHelper, conf: withoutDirective), "the C helper's reading: a deny for a bridge named `br0 user=nobody'")
+        expectTap(
+            try probe(helper: Self.cHelper, conf: withoutDirective),
+            "the C helper's reading: a deny for a bridge named `br0 user=nobody'")
         expectTap(try probe(.cap, conf: withoutDirective), "parity without the directive")
     }
 }

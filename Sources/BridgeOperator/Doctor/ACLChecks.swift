@@ -8,8 +8,11 @@ struct ACLChecks {
     func findings() -> [DoctorFinding] {
         let lintCommand = "swift-bridge-helperctl lint \(path)"
         guard FileFacts.status(path) != nil else {
-            return [DoctorFinding("acl.file", .fail, "\(path) does not exist: the helper denies everything",
-                fix: "printf 'allow \(bridge ?? "br0")\\n' > \(path) && chmod 0644 \(path)")]
+            return [
+                DoctorFinding(
+                    "acl.file", .fail, "\(path) does not exist: the helper denies everything",
+                    fix: "printf 'allow \(bridge ?? "br0")\\n' > \(path) && chmod 0644 \(path)")
+            ]
         }
         var findings = [DoctorFinding("acl.file", .ok, "\(path) exists")]
         let report = ACLLinter().lint(Array(path.utf8))
@@ -28,8 +31,10 @@ struct ACLChecks {
         if explanation.isAllowed {
             findings.append(DoctorFinding("acl.decision", .ok, "\(bridge) is \(explanation.outcome) for \(who)"))
         } else {
-            findings.append(DoctorFinding("acl.decision", .fail, "\(bridge) is \(explanation.outcome) for \(who)",
-                fix: "echo 'allow \(bridge)' >> \(path)   # or in an include only \(user.name)'s group can read"))
+            findings.append(
+                DoctorFinding(
+                    "acl.decision", .fail, "\(bridge) is \(explanation.outcome) for \(who)",
+                    fix: "echo 'allow \(bridge)' >> \(path)   # or in an include only \(user.name)'s group can read"))
         }
         return findings
     }

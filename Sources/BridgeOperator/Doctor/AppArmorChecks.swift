@@ -19,12 +19,21 @@ struct AppArmorChecks {
     func findings(profiles: String?, enabled: String?) -> [DoctorFinding] {
         guard let profiles else {
             guard enabled == "Y" else {
-                return [DoctorFinding("apparmor", .info, "AppArmor is not active here (no \(profilesPath); \(enabledPath) does not say Y)")]
+                return [
+                    DoctorFinding(
+                        "apparmor", .info,
+                        "AppArmor is not active here (no \(profilesPath); \(enabledPath) does not say Y)")
+                ]
             }
-            let why = isRoot ? "\(profilesPath) cannot be read" : "unknown without root (\(profilesPath) is readable by root only)"
-            return [DoctorFinding("apparmor", .info,
-                "AppArmor is enabled; whether a swift-bridge-helper profile is loaded and enforced: \(why)",
-                fix: "sudo aa-status | grep bridge-helper   # or run doctor as root")]
+            let why =
+                isRoot
+                ? "\(profilesPath) cannot be read" : "unknown without root (\(profilesPath) is readable by root only)"
+            return [
+                DoctorFinding(
+                    "apparmor", .info,
+                    "AppArmor is enabled; whether a swift-bridge-helper profile is loaded and enforced: \(why)",
+                    fix: "sudo aa-status | grep bridge-helper   # or run doctor as root")
+            ]
         }
         // Lines look like `/usr/libexec/swift-bridge-helper (enforce)`.
         let lines = profiles.split(separator: "\n").map(String.init)
@@ -34,10 +43,17 @@ struct AppArmorChecks {
         }
         let cHelper = lines.filter { $0.contains("qemu-bridge-helper") }
         if !cHelper.isEmpty {
-            return [DoctorFinding("apparmor", .warn,
-                "AppArmor confines the C helper (\(cHelper.joined(separator: "; "))) but has no profile for swift-bridge-helper: libvirt's helper confinement does not apply to it",
-                fix: "apparmor_parser -r /etc/apparmor.d/usr.libexec.swift-bridge-helper")]
+            return [
+                DoctorFinding(
+                    "apparmor", .warn,
+                    "AppArmor confines the C helper (\(cHelper.joined(separator: "; "))) but has no profile for swift-bridge-helper: libvirt's helper confinement does not apply to it",
+                    fix: "apparmor_parser -r /etc/apparmor.d/usr.libexec.swift-bridge-helper")
+            ]
         }
-        return [DoctorFinding("apparmor", .info, "AppArmor is active; no profile mentions a bridge helper (\(lines.count) profiles loaded)")]
+        return [
+            DoctorFinding(
+                "apparmor", .info,
+                "AppArmor is active; no profile mentions a bridge helper (\(lines.count) profiles loaded)")
+        ]
     }
 }

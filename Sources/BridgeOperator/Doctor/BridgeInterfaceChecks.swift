@@ -21,7 +21,11 @@ final class BridgeInterfaceChecks {
     func findings() -> [DoctorFinding] {
         let bytes = Array(name.utf8)
         if bytes.count > InterfaceName.maximumLength || InterfaceName.problem(with: bytes) != nil {
-            return [DoctorFinding("bridge.exists", .fail, "`\(name)' is not a valid interface name (1-15 bytes, no `/', `:' or white space)")]
+            return [
+                DoctorFinding(
+                    "bridge.exists", .fail,
+                    "`\(name)' is not a valid interface name (1-15 bytes, no `/', `:' or white space)")
+            ]
         }
         let control: ControlSocket
         do { control = try ControlSocket.open() } catch {
@@ -29,7 +33,9 @@ final class BridgeInterfaceChecks {
         }
         do { _ = try control.mtu(of: bytes) } catch {
             let fix = "ip link add \(name) type bridge && ip link set \(name) up"
-            let why = error.errno == ENODEV ? "there is no interface `\(name)' in this network namespace" : "cannot query `\(name)': \(error.text)"
+            let why =
+                error.errno == ENODEV
+                ? "there is no interface `\(name)' in this network namespace" : "cannot query `\(name)': \(error.text)"
             return [DoctorFinding("bridge.exists", .fail, why, fix: fix)]
         }
         var findings = [DoctorFinding("bridge.exists", .ok, "interface `\(name)' exists")]
@@ -42,13 +48,19 @@ final class BridgeInterfaceChecks {
             facts.isBridge = true
             findings.append(DoctorFinding("bridge.kind", .ok, "`\(name)' is a bridge"))
         } else {
-            findings.append(DoctorFinding("bridge.kind", .fail,
-                "`\(name)' is not a bridge (its driver is `\(Message(bytes: driver))'): the helper refuses it",
-                fix: "ip link add br0 type bridge && ip link set \(name) master br0 && ip link set br0 up   # then use br0"))
+            findings.append(
+                DoctorFinding(
+                    "bridge.kind", .fail,
+                    "`\(name)' is not a bridge (its driver is `\(Message(bytes: driver))'): the helper refuses it",
+                    fix:
+                        "ip link add br0 type bridge && ip link set \(name) master br0 && ip link set br0 up   # then use br0"
+                ))
             return findings
         }
         if let flags = try? control.flags(of: bytes), flags & sbh_IFF_UP == 0 {
-            findings.append(DoctorFinding("bridge.up", .warn, "`\(name)' is down: guests get no link", fix: "ip link set \(name) up"))
+            findings.append(
+                DoctorFinding(
+                    "bridge.up", .warn, "`\(name)' is down: guests get no link", fix: "ip link set \(name) up"))
         } else {
             findings.append(DoctorFinding("bridge.up", .ok, "`\(name)' is up"))
         }
@@ -65,10 +77,15 @@ final class BridgeInterfaceChecks {
             FileFacts.firstLine("\(sysfs)/ifindex") == String(index),
             let ports = FileFacts.entries(of: "\(sysfs)/brif")
         else {
-            return DoctorFinding("bridge.ports", .info, "ports of `\(name)': unknown (/sys shows another network namespace)", fix: "ip link show master \(name)")
+            return DoctorFinding(
+                "bridge.ports", .info, "ports of `\(name)': unknown (/sys shows another network namespace)",
+                fix: "ip link show master \(name)")
         }
         if ports.isEmpty {
-            return DoctorFinding("bridge.ports", .info, "`\(name)' has no ports yet: guests reach each other and the host, and the outside only if the host routes for them")
+            return DoctorFinding(
+                "bridge.ports", .info,
+                "`\(name)' has no ports yet: guests reach each other and the host, and the outside only if the host routes for them"
+            )
         }
         return DoctorFinding("bridge.ports", .info, "ports of `\(name)': \(ports.joined(separator: ", "))")
     }
@@ -77,8 +94,10 @@ final class BridgeInterfaceChecks {
         let all = InterfaceAddresses.of(name)
         facts.ipv4 = all.filter { !$0.contains(":") }
         if all.isEmpty {
-            return DoctorFinding("bridge.address", .info,
-                "`\(name)' has no IP address: fine when a physical port on it reaches a network with DHCP; otherwise guests have no gateway on this host")
+            return DoctorFinding(
+                "bridge.address", .info,
+                "`\(name)' has no IP address: fine when a physical port on it reaches a network with DHCP; otherwise guests have no gateway on this host"
+            )
         }
         return DoctorFinding("bridge.address", .info, "`\(name)' has \(all.joined(separator: ", "))")
     }
@@ -104,9 +123,13 @@ enum InterfaceAddresses {
 
     static func bytes(_ address: UnsafeMutablePointer<sockaddr>, _ family: Int32) -> [UInt8] {
         if family == AF_INET {
-            return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { withUnsafeBytes(of: $0.pointee.sin_addr) { Array($0) } }
+            return address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) {
+                withUnsafeBytes(of: $0.pointee.sin_addr) { Array($0) }
+            }
         }
-        return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { withUnsafeBytes(of: $0.pointee.sin6_addr) { Array($0) } }
+        return address.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) {
+            withUnsafeBytes(of: $0.pointee.sin6_addr) { Array($0) }
+        }
     }
 
     static func text(_ address: UnsafeMutablePointer<sockaddr>, _ family: Int32) -> String {

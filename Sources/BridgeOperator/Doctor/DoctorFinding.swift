@@ -1,7 +1,10 @@
 /// One thing `doctor` looked at, what it found, and the command that fixes it.
 public struct DoctorFinding: Equatable, Sendable {
     public enum Status: String, Sendable, CaseIterable {
-        case ok = "OK", warn = "WARN", fail = "FAIL", info = "INFO"
+        case ok = "OK"
+        case warn = "WARN"
+        case fail = "FAIL"
+        case info = "INFO"
     }
 
     /// A stable identifier, e.g. `tun.mode` (documented in the README; tests match on it).
@@ -48,8 +51,10 @@ public enum Doctor {
             findings += TapHolderChecks(bridge: options.bridge).findings()
         }
         findings += ACLChecks(path: options.configPath, bridge: options.bridge).findings()
-        findings += AppArmorChecks(profilesPath: options.appArmorProfilesPath, enabledPath: options.appArmorEnabledPath).findings()
-        findings += QEMUDefaultHelperCheck(defaultPath: options.qemuDefaultHelperPath, helperPath: options.helperPath).findings()
+        findings += AppArmorChecks(profilesPath: options.appArmorProfilesPath, enabledPath: options.appArmorEnabledPath)
+            .findings()
+        findings += QEMUDefaultHelperCheck(defaultPath: options.qemuDefaultHelperPath, helperPath: options.helperPath)
+            .findings()
         findings += OutsideAccessChecks(bridge: options.bridge, facts: bridgeFacts).findings()
         return findings
     }

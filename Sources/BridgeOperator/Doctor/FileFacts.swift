@@ -26,7 +26,9 @@ enum FileFacts {
         defer { closedir(handle) }
         var names: [String] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name != "." && name != ".." { names.append(name) }
         }
         return names.sorted()
@@ -40,7 +42,8 @@ enum FileFacts {
 
     /// The tun character device, 10:200 (whatever path reaches it).
     static func isTunDevice(_ status: stat) -> Bool {
-        let major = (status.st_rdev >> 8) & 0xfff, minor = (status.st_rdev & 0xff) | ((status.st_rdev >> 12) & 0xfff00)
+        let major = (status.st_rdev >> 8) & 0xfff
+        let minor = (status.st_rdev & 0xff) | ((status.st_rdev >> 12) & 0xfff00)
         return status.st_mode & S_IFMT == S_IFCHR && major == 10 && minor == 200
     }
 }

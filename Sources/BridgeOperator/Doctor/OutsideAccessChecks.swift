@@ -21,11 +21,13 @@ struct OutsideAccessChecks {
         case "1":
             return DoctorFinding("outside.ip_forward", .ok, "IPv4 forwarding is on")
         case "0":
-            return DoctorFinding("outside.ip_forward", .warn,
+            return DoctorFinding(
+                "outside.ip_forward", .warn,
                 "IPv4 forwarding is off: guests on a routed (NAT) bridge cannot reach outside; a bridge with a physical port does not need it",
                 fix: "sysctl -w net.ipv4.ip_forward=1   # persist in /etc/sysctl.d/")
         default:
-            return DoctorFinding("outside.ip_forward", .info, "IPv4 forwarding: unknown (/proc/sys/net/ipv4/ip_forward unreadable)")
+            return DoctorFinding(
+                "outside.ip_forward", .info, "IPv4 forwarding: unknown (/proc/sys/net/ipv4/ip_forward unreadable)")
         }
     }
 
@@ -37,10 +39,12 @@ struct OutsideAccessChecks {
 
     func brNetfilter() -> DoctorFinding {
         guard FileFacts.status("/proc/sys/net/bridge") != nil else {
-            return DoctorFinding("outside.br_netfilter", .ok, "br_netfilter is not loaded: bridged frames do not pass through iptables")
+            return DoctorFinding(
+                "outside.br_netfilter", .ok, "br_netfilter is not loaded: bridged frames do not pass through iptables")
         }
         if bridgedThroughIptables {
-            return DoctorFinding("outside.br_netfilter", .info,
+            return DoctorFinding(
+                "outside.br_netfilter", .info,
                 "br_netfilter is loaded and bridge-nf-call-iptables=1: bridged frames pass through the FORWARD chain")
         }
         return DoctorFinding("outside.br_netfilter", .ok, "br_netfilter is loaded, bridge-nf-call-iptables=0")
@@ -49,31 +53,42 @@ struct OutsideAccessChecks {
     /// Why the rules could not be read, and the step that reads them.
     func unknownFirewall(_ check: String, _ what: String) -> DoctorFinding {
         guard isRoot else {
-            return DoctorFinding(check, .info, "\(what): unknown without root (the firewall rules are readable by root only)",
+            return DoctorFinding(
+                check, .info, "\(what): unknown without root (the firewall rules are readable by root only)",
                 fix: "sudo swift-bridge-helperctl doctor \(bridge ?? "")".trimmingBlanks())
         }
-        return DoctorFinding(check, .info, "\(what): unknown (neither iptables nor nft could list the rules)",
+        return DoctorFinding(
+            check, .info, "\(what): unknown (neither iptables nor nft could list the rules)",
             fix: "apt install iptables   # or nftables")
     }
 
     func forwardPolicy() -> DoctorFinding {
         guard let firewall else { return unknownFirewall("outside.forward_policy", "FORWARD chain") }
         guard firewall.forwardDrops else {
-            return DoctorFinding("outside.forward_policy", .ok, "the FORWARD chain accepts by default (\(firewall.tool))")
+            return DoctorFinding(
+                "outside.forward_policy", .ok, "the FORWARD chain accepts by default (\(firewall.tool))")
         }
         if firewall.acceptsForwarding(from: bridgeName) {
-            return DoctorFinding("outside.forward_policy", .ok, "the FORWARD policy is DROP, with ACCEPT rules for \(bridgeName) (\(firewall.tool))")
+            return DoctorFinding(
+                "outside.forward_policy", .ok,
+                "the FORWARD policy is DROP, with ACCEPT rules for \(bridgeName) (\(firewall.tool))")
         }
-        let fix = "iptables -I FORWARD -i \(bridgeName) -j ACCEPT && iptables -I FORWARD -o \(bridgeName) -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"
+        let fix =
+            "iptables -I FORWARD -i \(bridgeName) -j ACCEPT && iptables -I FORWARD -o \(bridgeName) -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"
         // NetworkManager's shared mode routes this bridge's guests through the host: the drop
         // certainly hits them (its own table's accept does not undo another table's drop).
         if let bridge, firewall.hasNetworkManagerNAT(for: bridge) {
-            return DoctorFinding("outside.forward_policy", .fail,
+            return DoctorFinding(
+                "outside.forward_policy", .fail,
                 "the FORWARD policy is DROP (\(firewall.tool); Docker sets this) and no rule accepts \(bridge): its guests, routed by NetworkManager's shared mode (\(Firewall.networkManagerTable(bridge))), cannot reach outside",
                 fix: fix)
         }
-        let scope = bridgedThroughIptables ? "routed traffic and, with br_netfilter, even traffic between guests on the bridge" : "routed guest traffic"
-        return DoctorFinding("outside.forward_policy", .warn,
+        let scope =
+            bridgedThroughIptables
+            ? "routed traffic and, with br_netfilter, even traffic between guests on the bridge"
+            : "routed guest traffic"
+        return DoctorFinding(
+            "outside.forward_policy", .warn,
             "the FORWARD policy is DROP (\(firewall.tool); Docker sets this): \(scope) is dropped", fix: fix)
     }
 
@@ -83,10 +98,14 @@ struct OutsideAccessChecks {
             return DoctorFinding("outside.masquerade", .ok, "a MASQUERADE (NAT) rule is present (\(firewall.tool))")
         }
         if firewall.hasNetworkManagerNAT(for: bridgeName) {
-            return DoctorFinding("outside.masquerade", .ok, "NetworkManager's shared-mode NAT for \(bridgeName) is present (nftables table \(Firewall.networkManagerTable(bridgeName)))")
+            return DoctorFinding(
+                "outside.masquerade", .ok,
+                "NetworkManager's shared-mode NAT for \(bridgeName) is present (nftables table \(Firewall.networkManagerTable(bridgeName)))"
+            )
         }
         let subnet = facts?.ipv4.first.map(Self.network) ?? "GUEST_SUBNET"
-        return DoctorFinding("outside.masquerade", .warn,
+        return DoctorFinding(
+            "outside.masquerade", .warn,
             "no MASQUERADE rule: guests on a private subnet reach outside only if the upstream router knows their subnet",
             fix: "iptables -t nat -A POSTROUTING -s \(subnet) ! -o \(bridgeName) -j MASQUERADE")
     }
@@ -128,12 +147,15 @@ struct Firewall {
     }
 
     static func read() -> Firewall? {
-        let nft = ExternalCommand("nft", ["list", "ruleset"])?.run().flatMap { $0.status == 0 ? parseNft($0.standardOutput) : nil }
+        let nft = ExternalCommand("nft", ["list", "ruleset"])?.run().flatMap {
+            $0.status == 0 ? parseNft($0.standardOutput) : nil
+        }
         if let forward = ExternalCommand("iptables", ["-w", "2", "-S", "FORWARD"])?.run(), forward.status == 0,
             let nat = ExternalCommand("iptables", ["-w", "2", "-t", "nat", "-S", "POSTROUTING"])?.run()
         {
             let rules = forward.standardOutput.split(separator: "\n").map(String.init)
-            var firewall = Firewall(tool: "iptables", forwardDrops: rules.contains("-P FORWARD DROP"),
+            var firewall = Firewall(
+                tool: "iptables", forwardDrops: rules.contains("-P FORWARD DROP"),
                 forwardRules: rules, masquerades: nat.standardOutput.contains("MASQUERADE"))
             if let nft { firewall.addNAT(from: nft) }
             return firewall
@@ -157,7 +179,8 @@ struct Firewall {
             let words = line.split(separator: " ")
             return words.count >= 3 && words[0] == "table" ? String(words[2]) : nil
         }
-        return Firewall(tool: "nft", forwardDrops: drops, forwardRules: lines,
+        return Firewall(
+            tool: "nft", forwardDrops: drops, forwardRules: lines,
             masquerades: lines.contains { $0.contains("masquerade") }, nftTables: tables)
     }
 }

@@ -23,12 +23,18 @@ struct TapHolderChecks {
     func orphans(on bridge: String) -> DoctorFinding {
         let left = inventory.ports(of: bridge).filter(\.isOrphan)
         guard !left.isEmpty else {
-            return DoctorFinding("bridge.orphan_taps", .ok, "no persistent tap on `\(bridge)' is left without a process holding it")
+            return DoctorFinding(
+                "bridge.orphan_taps", .ok, "no persistent tap on `\(bridge)' is left without a process holding it")
         }
-        let described = left.map { tap in "\(tap.name) (owner \(tap.owner.map { "uid \($0)" } ?? "none")\(tap.group.map { ", group \($0)" } ?? ""))" }
+        let described = left.map { tap in
+            "\(tap.name) (owner \(tap.owner.map { "uid \($0)" } ?? "none")\(tap.group.map { ", group \($0)" } ?? ""))"
+        }
         let status: DoctorFinding.Status = inventory.holdersComplete ? .warn : .info
-        let held = inventory.holdersComplete ? "no process holds" : "no process we may look at holds (run as root to see every process)"
-        return DoctorFinding("bridge.orphan_taps", status,
+        let held =
+            inventory.holdersComplete
+            ? "no process holds" : "no process we may look at holds (run as root to see every process)"
+        return DoctorFinding(
+            "bridge.orphan_taps", status,
             "persistent tap(s) on `\(bridge)' that \(held): \(described.joined(separator: ", ")): they stay on the bridge after QEMU exits, and a tap's owner can attach to it again whatever bridge.conf says now",
             fix: left.map { "ip link delete \($0.name)" }.joined(separator: " && "))
     }
@@ -43,13 +49,18 @@ struct TapHolderChecks {
             let assignType = FileFacts.firstLine("\(directory)/addr_assign_type"),
             let address = FileFacts.firstLine("\(directory)/address")
         else {
-            return DoctorFinding("bridge.mac", .info, "whether the MAC of `\(bridge)' is fixed: unknown (/sys shows another network namespace)")
+            return DoctorFinding(
+                "bridge.mac", .info,
+                "whether the MAC of `\(bridge)' is fixed: unknown (/sys shows another network namespace)")
         }
         if assignType == Self.addressSetByAdmin {
             return DoctorFinding("bridge.mac", .ok, "the MAC of `\(bridge)' (\(address)) is fixed")
         }
-        return DoctorFinding("bridge.mac", .warn,
+        return DoctorFinding(
+            "bridge.mac", .warn,
             "the MAC of `\(bridge)' (\(address)) is not fixed (addr_assign_type \(assignType)): the bridge takes a port's MAC, so whoever holds a tap's fd can change that tap's MAC and move the bridge's own address",
-            fix: "ip link set dev \(bridge) address \(address)   # NetworkManager: nmcli connection modify \"$(nmcli -g GENERAL.CONNECTION device show \(bridge))\" bridge.mac-address \(address) (or ethernet.cloned-mac-address)")
+            fix:
+                "ip link set dev \(bridge) address \(address)   # NetworkManager: nmcli connection modify \"$(nmcli -g GENERAL.CONNECTION device show \(bridge))\" bridge.mac-address \(address) (or ethernet.cloned-mac-address)"
+        )
     }
 }

@@ -52,7 +52,8 @@ struct InMemoryFileSystem: ACLFileSource {
     /// `/a//b/./c/../d` -> `/a/b/d`. Relative paths stay relative (the loader never asks
     /// for one unless an include names one from a relative main path).
     static func normalised(_ path: [UInt8]) -> [UInt8] {
-        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
         var components: [ArraySlice<UInt8>] = []
         for component in path.split(separator: slash) {
             if component.elementsEqual([dot]) { continue }

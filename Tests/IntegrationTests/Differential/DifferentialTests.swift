@@ -1,5 +1,6 @@
-@testable import DifferentialTable
 import Testing
+
+@testable import DifferentialTable
 
 /// Debian's C helper and ours, on the same case in the same fresh world, both as
 /// cap_net_admin+ep copies run as uid 65534 (contract section 7).

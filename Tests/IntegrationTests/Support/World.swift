@@ -1,5 +1,6 @@
-@testable import DifferentialTable
 import Foundation
+
+@testable import DifferentialTable
 
 /// A private, disposable test world: scripts/with-world's own mount and network namespace
 /// with its bridges, private /etc/qemu and 0666 /dev/net/tun, torn down when the script ends.

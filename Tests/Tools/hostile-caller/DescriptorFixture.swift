@@ -58,9 +58,15 @@ struct DescriptorFixture {
             let fd = socket(AF_UNIX, stream, 0)
             // An autobound abstract address: nothing on disk to clean up.
             var family = sa_family_t(AF_UNIX)
-            guard fd >= 0, withUnsafePointer(to: &family, {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sa_family_t>.size)) }
-            }) == 0, listen(fd, 1) == 0 else { fatal("listening socket", errno) }
+            guard fd >= 0,
+                withUnsafePointer(
+                    to: &family,
+                    {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                            bind(fd, $0, socklen_t(MemoryLayout<sa_family_t>.size))
+                        }
+                    }) == 0, listen(fd, 1) == 0
+            else { fatal("listening socket", errno) }
             return DescriptorFixture(given: fd, ours: nil)
         case .inet:
             let fd = socket(AF_INET, stream, 0)

@@ -32,7 +32,8 @@ struct HelperLaunch {
         if options.stop?.startsTracedAtExec == true, hc_ptrace_traceme() != 0 { die(errno) }
         if let user = options.user {
             guard setgroups(0, nil) == 0, sbh_setresgid(user.gid, user.gid, user.gid) == 0,
-                sbh_setresuid(user.uid, user.uid, user.uid) == 0 else { die(errno) }
+                sbh_setresuid(user.uid, user.uid, user.uid) == 0
+            else { die(errno) }
         }
         if let stderrPath {
             let fd = open(stderrPath.pointers[0]!, O_WRONLY | O_CREAT | O_TRUNC, 0o644)

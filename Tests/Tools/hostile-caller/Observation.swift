@@ -1,6 +1,6 @@
 import CBridgeShim
-import SocketMessage
 @preconcurrency import Glibc
+import SocketMessage
 
 /// Everything the caller saw of one helper run.
 struct Observation {

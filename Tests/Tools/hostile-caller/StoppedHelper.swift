@@ -41,7 +41,8 @@ enum StoppedHelper {
 
     static func hasEnded(_ pid: pid_t) -> Bool {
         var info = siginfo_t()
-        return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info._sifields._sigchld.si_pid == pid
+        return waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0
+            && info._sifields._sigchld.si_pid == pid
     }
 
     /// The number of the system call the process is blocked in (/proc/PID/syscall; root only
@@ -53,7 +54,9 @@ enum StoppedHelper {
 
     /// The privilege lines of /proc/PID/status, for `status_NAME=VALUE` output.
     static func privilegeLines(_ pid: pid_t) -> [(String, String)] {
-        let wanted: Set<Substring> = ["Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp"]
+        let wanted: Set<Substring> = [
+            "Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp",
+        ]
         guard let text = readProcFile(pid, "status") else { return [] }
         return text.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: ":", maxSplits: 1)

@@ -27,8 +27,9 @@ guard closeOnExecPipe(&stderrPipe), closeOnExecPipe(&reportPipe) else { fatal("p
 let execReport = fcntl(reportPipe[1], F_DUPFD_CLOEXEC, 900)
 close(reportPipe[1])
 
-let launch = HelperLaunch(options: options, fixture: fixture, stderrWrite: options.stderrFile == nil ? stderrPipe[1] : nil,
-                          execReport: execReport)
+let launch = HelperLaunch(
+    options: options, fixture: fixture, stderrWrite: options.stderrFile == nil ? stderrPipe[1] : nil,
+    execReport: execReport)
 let pid = launch.start()
 let deadline = now() + Double(options.timeoutSeconds)
 close(execReport)
@@ -64,7 +65,9 @@ if let point = options.stop {
 
 var observation = Observation()
 let helperSocket = options.descriptor == .socketpair ? fixture.ours : nil
-if !observation.collect(socket: helperSocket, stderrPipe: options.stderrFile == nil ? stderrPipe[0] : nil, deadline: deadline) {
+if !observation.collect(
+    socket: helperSocket, stderrPipe: options.stderrFile == nil ? stderrPipe[0] : nil, deadline: deadline)
+{
     print("timeout=1")
     kill(pid, SIGKILL)
 }

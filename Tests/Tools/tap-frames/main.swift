@@ -12,8 +12,8 @@
 // A broadcast reaches every port of its VLAN that isolation allows, so this is the bridge's
 // forwarding as a guest would meet it. Exit 0 when every port was made, 2 otherwise.
 import CBridgeShim
-import SocketMessage
 @preconcurrency import Glibc
+import SocketMessage
 
 func die(_ text: String) -> Never {
     fputs("tap-frames: \(text)\n", stderr)
@@ -30,7 +30,9 @@ struct NoTap: Error { let reason: String }
 /// The tap one helper command sends back, or why there is none.
 func requestTap(_ command: String) -> Result<Int32, NoTap> {
     var pair: [Int32] = [0, 0]
-    guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else { return .failure(NoTap(reason: "socketpair: \(errno)")) }
+    guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0 else {
+        return .failure(NoTap(reason: "socketpair: \(errno)"))
+    }
     _ = fcntl(pair[0], F_SETFD, FD_CLOEXEC)
     defer { close(pair[0]) }
     let words = ["/bin/sh", "-c", "\(command) --fd=\(pair[1]) --br=\(bridge)"]
@@ -69,8 +71,8 @@ func frame(from port: Int) -> [UInt8] {
     return header + Array("tap-frames from port \(port)".utf8) + [UInt8](repeating: 0, count: 32)
 }
 func sender(of received: ArraySlice<UInt8>) -> Int? {
-    guard received.count >= 14, Array(received[received.startIndex + 12 ..< received.startIndex + 14]) == etherType,
-          Array(received[received.startIndex + 6 ..< received.startIndex + 10]) == [0x02, 0x53, 0x42, 0x48]
+    guard received.count >= 14, Array(received[received.startIndex + 12..<received.startIndex + 14]) == etherType,
+        Array(received[received.startIndex + 6..<received.startIndex + 10]) == [0x02, 0x53, 0x42, 0x48]
     else { return nil }
     return Int(received[received.startIndex + 11])
 }
