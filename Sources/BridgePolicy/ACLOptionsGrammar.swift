@@ -13,6 +13,7 @@ public enum ACLOptionSpec: Equatable, Sendable {
     case groups([[UInt8]])
     case vlan(UInt16)
     case isolated
+    case maxTaps(UInt16)
 
     var keyword: [UInt8] {
         switch self {
@@ -20,6 +21,7 @@ public enum ACLOptionSpec: Equatable, Sendable {
         case .groups: return [UInt8](ascii: "group")
         case .vlan: return [UInt8](ascii: "vlan")
         case .isolated: return [UInt8](ascii: "isolated")
+        case .maxTaps: return [UInt8](ascii: "max")
         }
     }
 }
@@ -33,6 +35,8 @@ public enum ACLOptionProblem: Error, Equatable, Sendable {
     case duplicateOption([UInt8])
     case vlanOutOfRange([UInt8])
     case portSettingOnDeny([UInt8])
+    case maxOutOfRange([UInt8])
+    case limitOnDeny
     case unknownUser([UInt8])
     case unknownGroup([UInt8])
     case accountsUnavailable(Message)
@@ -43,7 +47,7 @@ public enum ACLOptionProblem: Error, Equatable, Sendable {
         switch self {
         case .unknownOption(let word):
             return
-                "unknown option `\(word)' (the options are user=NAME[,NAME...], group=NAME[,NAME...], vlan=N and isolated)"
+                "unknown option `\(word)' (the options are user=NAME[,NAME...], group=NAME[,NAME...], vlan=N, isolated and max=N)"
         case .missingName(let command, let option?):
             return "missing bridge name before `\(option)': `\(command)' takes a bridge name or `all', then options"
         case .missingName(let command, nil):
@@ -54,6 +58,10 @@ public enum ACLOptionProblem: Error, Equatable, Sendable {
         case .vlanOutOfRange(let value):
             return
                 "vlan `\(value)' is not a VLAN id: expected a number from \(Int(RuleOptions.vlanRange.lowerBound)) to \(Int(RuleOptions.vlanRange.upperBound))"
+        case .maxOutOfRange(let value):
+            return
+                "max `\(value)' is not a number of taps: expected a number from \(Int(RuleOptions.maxTapsRange.lowerBound)) to \(Int(RuleOptions.maxTapsRange.upperBound))"
+        case .limitOnDeny: return "option `max' limits what a rule grants, so it is only allowed on allow rules"
         case .portSettingOnDeny(let keyword):
             return "option `\(keyword)' sets up a port, so it is only allowed on allow rules"
         case .unknownUser(let name): return "unknown user `\(name)' (give users that are not in /etc/passwd by number)"
@@ -116,16 +124,21 @@ public enum ACLOptionsGrammar {
             // 0 and 4095 are reserved.
             return DecimalNumber.parse(value, in: RuleOptions.vlanRange).map { .success(.vlan($0)) }
                 ?? .failure(.vlanOutOfRange(value))
+        case [UInt8](ascii: "max"):
+            guard action == .allow else { return .failure(.limitOnDeny) }
+            return DecimalNumber.parse(value, in: RuleOptions.maxTapsRange).map { .success(.maxTaps($0)) }
+                ?? .failure(.maxOutOfRange(value))
         default: return .failure(.unknownOption(word))
         }
     }
 
-    /// Words that read as an option whatever follows: `isolated`, `user=`, `group=`, `vlan=`.
+    /// Words that read as an option whatever follows: `isolated`, `user=`, `group=`, `vlan=`, `max=`.
     static func isOption(_ word: [UInt8]) -> Bool {
         word == [UInt8](ascii: "isolated")
-            || [[UInt8](ascii: "user="), [UInt8](ascii: "group="), [UInt8](ascii: "vlan=")].contains {
-                word.starts(with: $0)
-            }
+            || [[UInt8](ascii: "user="), [UInt8](ascii: "group="), [UInt8](ascii: "vlan="), [UInt8](ascii: "max=")]
+                .contains {
+                    word.starts(with: $0)
+                }
     }
 
     static func names(_ list: [UInt8], option: [UInt8]) -> Result<[[UInt8]], ACLOptionProblem> {

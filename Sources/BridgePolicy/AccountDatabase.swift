@@ -91,6 +91,7 @@ extension RuleOptions {
                     options.groups = try ids(names, accounts.groupID(named:), unknown: ACLOptionProblem.unknownGroup)
                 case .vlan(let id): options.vlan = id
                 case .isolated: options.isolated = true
+                case .maxTaps(let limit): options.maxTaps = limit
                 }
             }
             return .success(options)

@@ -1,7 +1,8 @@
 /// The C helper's decision: allowed if any `allow` rule matches, denied if any `deny`
 /// rule matches. Deny wins; with no matching rule, the answer is deny.
 /// With `require options`, a rule also has to apply to the caller (`user=`, `group=`),
-/// and the first matching allow rule gives the port settings (`vlan=`, `isolated`).
+/// and the first matching allow rule gives the port settings (`vlan=`, `isolated`) and the
+/// limit of taps (`max=`, TapQuota).
 public enum Decision: Equatable, Sendable {
     case allowed(by: ACLRule)
     /// The deny rule that matched, or nil when no allow rule matched (default deny).

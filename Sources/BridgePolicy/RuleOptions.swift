@@ -1,6 +1,7 @@
 /// What `require options` lets a rule say beyond the bridge name: whom it is about
 /// (`user=`, `group=`) and, for an allow rule, how the tap's bridge port is set up
-/// (`vlan=`, `isolated`). The empty value is a rule of the C helper's grammar.
+/// (`vlan=`, `isolated`) and how many taps it grants each caller at once (`max=`).
+/// The empty value is a rule of the C helper's grammar.
 public struct RuleOptions: Equatable, Hashable, Sendable {
     /// The rule applies only to these real uids; nil: to every user.
     public var users: [UInt32]?
@@ -10,15 +11,23 @@ public struct RuleOptions: Equatable, Hashable, Sendable {
     public var vlan: UInt16?
     /// The port is isolated: it talks to the bridge's non-isolated ports only.
     public var isolated: Bool
+    /// Through this rule a caller holds at most this many ports of the bridge at once
+    /// (ports whose tap the kernel records as the caller's uid); nil: no limit.
+    public var maxTaps: UInt16?
 
-    public init(users: [UInt32]? = nil, groups: [UInt32]? = nil, vlan: UInt16? = nil, isolated: Bool = false) {
+    public init(
+        users: [UInt32]? = nil, groups: [UInt32]? = nil, vlan: UInt16? = nil, isolated: Bool = false,
+        maxTaps: UInt16? = nil
+    ) {
         self.users = users
         self.groups = groups
         self.vlan = vlan
         self.isolated = isolated
+        self.maxTaps = maxTaps
     }
 
     public static let vlanRange: ClosedRange<UInt16> = 1...4094
+    public static let maxTapsRange: ClosedRange<UInt16> = 1...4096
 
     /// True when the rule is only about some callers.
     public var hasCallerCondition: Bool { users != nil || groups != nil }
@@ -44,6 +53,7 @@ public struct RuleOptions: Equatable, Hashable, Sendable {
         if let groups { words.append("group=\(Self.list(groups))") }
         if let vlan { words.append("vlan=\(Int(vlan))") }
         if isolated { words.append("isolated") }
+        if let maxTaps { words.append("max=\(Int(maxTaps))") }
         return Message(bytes: Array(words.map(\.bytes).joined(separator: [UInt8(ascii: " ")])))
     }
 

@@ -55,8 +55,29 @@ struct BridgeAttachment<Calls: PrivilegedCalls> {
         }
     }
 
-    func addToBridge(_ tap: [UInt8]) throws(HelperFailure) {
-        do { try calls.addInterface(index: try calls.index(of: tap), toBridge: bridge) } catch {
+    func index(of tap: [UInt8]) throws(HelperFailure) -> Int32 {
+        do { return try calls.index(of: tap) } catch {
+            throw HelperFailure("failed to get the index of interface `\(tap)': \(error.text)")
+        }
+    }
+
+    /// Asked only when a rule needs it (`vlan=`, `max=`).
+    func bridgeIndex() throws(HelperFailure) -> Int32 {
+        do { return try calls.index(of: bridge) } catch {
+            throw HelperFailure("failed to get the index of bridge `\(shown)': \(error.text)")
+        }
+    }
+
+    /// The TapMark (whose tap it is), before the tap joins the bridge: every port `max=`
+    /// counts carries its mark from the start.
+    func mark(_ tap: [UInt8], index: Int32, for uid: UInt32, _ netlink: Calls.Netlink) throws(HelperFailure) {
+        do { try calls.setAlias(TapMark.alias(for: uid), of: index, netlink) } catch {
+            throw HelperFailure("failed to mark interface `\(tap)' as uid \(uid)'s: \(error.text)")
+        }
+    }
+
+    func addToBridge(_ tap: [UInt8], index: Int32) throws(HelperFailure) {
+        do { try calls.addInterface(index: index, toBridge: bridge) } catch {
             throw HelperFailure("failed to add interface `\(tap)' to bridge `\(shown)': \(error.text)")
         }
     }

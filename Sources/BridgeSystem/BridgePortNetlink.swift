@@ -1,8 +1,8 @@
 import CBridgeShim
 @preconcurrency import Glibc
 
-/// The rtnetlink messages of a rule's port settings (PortSetup): a bridge's VLAN settings,
-/// a port's VLAN, port isolation.
+/// The rtnetlink messages of the privileged acts: the tap's mark, and a rule's port
+/// settings (PortSetup): a bridge's VLAN settings, a port's VLAN, port isolation.
 extension RouteNetlink {
     /// RTM_GETLINK of the bridge: IFLA_LINKINFO { IFLA_INFO_DATA { IFLA_BR_VLAN_FILTERING,
     /// IFLA_BR_VLAN_DEFAULT_PVID } }.
@@ -37,5 +37,12 @@ extension RouteNetlink {
     func isolate(_ index: Int32) throws(SystemError) {
         let isolated = NetlinkAttribute.nested(sbh_IFLA_PROTINFO, NetlinkAttribute.make(sbh_IFLA_BRPORT_ISOLATED, [1]))
         _ = try request(sbh_RTM_SETLINK, family: AF_BRIDGE, index: index, attributes: isolated)
+    }
+
+    /// RTM_SETLINK { IFLA_IFALIAS }.
+    func setAlias(_ alias: [UInt8], of index: Int32) throws(SystemError) {
+        _ = try request(
+            sbh_RTM_SETLINK, family: AF_UNSPEC, index: index, attributes: NetlinkAttribute.make(sbh_IFLA_IFALIAS, alias)
+        )
     }
 }

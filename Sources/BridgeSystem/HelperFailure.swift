@@ -5,10 +5,14 @@ import BridgePolicy
 public struct HelperFailure: Error, Sendable {
     public var message: Message
     public var hints: [Message]
+    /// What the audit line records instead of `failed: MESSAGE`: a refusal by a rule's quota
+    /// is a denial, not a failure.
+    public var outcome: Message?
 
-    public init(_ message: Message, hints: [Message] = []) {
+    public init(_ message: Message, hints: [Message] = [], outcome: Message? = nil) {
         self.message = message
         self.hints = hints
+        self.outcome = outcome
     }
 
     /// What the helper prints for it, line by line (`explain` shows the same).

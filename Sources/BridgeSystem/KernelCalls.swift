@@ -34,6 +34,12 @@ struct KernelCalls: PrivilegedCalls {
         try netlink.changeVLAN(sbh_RTM_DELLINK, vlan, flags: 0, of: index)
     }
     func isolatePort(_ index: Int32, _ netlink: RouteNetlink) throws(SystemError) { try netlink.isolate(index) }
+    func setAlias(_ alias: [UInt8], of index: Int32, _ netlink: RouteNetlink) throws(SystemError) {
+        try netlink.setAlias(alias, of: index)
+    }
+    func heldTaps(of uid: UInt32, onBridge index: Int32, _ netlink: RouteNetlink) throws(SystemError) -> Int {
+        try LinkTable.read(netlink).taps(of: uid, onBridge: index).count
+    }
 
     func openTun() throws(SystemError) -> Descriptor {
         try .opening("open") { open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NOCTTY) }
@@ -48,6 +54,12 @@ struct KernelCalls: PrivilegedCalls {
         ifr.raw.ifr_ifru.ifru_flags = flags
         try tun.syscall("ioctl(TUNSETIFF)") { sbh_ioctl($0, sbh_TUNSETIFF, &ifr.raw) }
         return ifr.name
+    }
+    func setOwner(_ uid: UInt32, of tun: Descriptor) throws(SystemError) {
+        try tun.syscall("ioctl(TUNSETOWNER)") { sbh_ioctl_value($0, sbh_TUNSETOWNER, UInt(uid)) }
+    }
+    func setGroup(_ gid: UInt32, of tun: Descriptor) throws(SystemError) {
+        try tun.syscall("ioctl(TUNSETGROUP)") { sbh_ioctl_value($0, sbh_TUNSETGROUP, UInt(gid)) }
     }
 
     func audit(_ outcome: Message) throws(SystemError) { try auditLog.write(outcome, failed: false) }

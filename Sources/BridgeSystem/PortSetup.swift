@@ -16,20 +16,19 @@ struct PortSetup<Calls: PrivilegedCalls> {
 
     var calls: Calls { bridge.calls }
 
-    /// nil when the rule asks for nothing beyond the C helper (no netlink socket is opened).
-    static func prepare(for decision: Decision, bridge: BridgeAttachment<Calls>) throws(HelperFailure) -> PortSetup? {
+    /// nil when the rule asks for nothing beyond the C helper. `bridgeIndex` is asked only when
+    /// a rule needs it (PrivilegedActs).
+    static func prepare(
+        for decision: Decision, bridge: BridgeAttachment<Calls>, netlink: Calls.Netlink,
+        bridgeIndex: () throws(HelperFailure) -> Int32
+    ) throws(HelperFailure) -> PortSetup? {
         let settings = decision.portSettings
         guard settings.hasPortSettings, case .allowed(let rule) = decision else { return nil }
-        let netlink: Calls.Netlink
-        do { netlink = try bridge.calls.openNetlink() } catch {
-            throw HelperFailure("failed to open netlink socket: \(error.text)")
-        }
         var defaultPVID: UInt16 = 0
         if settings.vlan != nil {
+            let index = try bridgeIndex()
             let vlan: BridgeVLANSettings
-            do {
-                vlan = try bridge.calls.vlanSettings(ofBridge: try bridge.calls.index(of: bridge.bridge), netlink)
-            } catch {
+            do { vlan = try bridge.calls.vlanSettings(ofBridge: index, netlink) } catch {
                 throw HelperFailure("failed to read the VLAN settings of bridge `\(bridge.bridge)': \(error.text)")
             }
             guard vlan.filtering else {
@@ -46,11 +45,7 @@ struct PortSetup<Calls: PrivilegedCalls> {
     }
 
     /// After SIOCBRADDIF, before the tap is up. Every step is acknowledged by the kernel.
-    func apply(to tap: [UInt8]) throws(HelperFailure) {
-        let index: Int32
-        do { index = try calls.index(of: tap) } catch {
-            throw HelperFailure("failed to set up the bridge port `\(tap)': \(error.text)")
-        }
+    func apply(to tap: [UInt8], index: Int32) throws(HelperFailure) {
         if let vlan = settings.vlan {
             do { try calls.setPortVLAN(vlan, ofPort: index, netlink) } catch {
                 throw HelperFailure(

@@ -22,13 +22,17 @@ protocol PrivilegedCalls {
     func flags(of name: [UInt8]) throws(SystemError) -> Int16
     func setFlags(_ flags: Int16, of name: [UInt8]) throws(SystemError)
 
-    // The bridge port's VLAN and isolation, over rtnetlink, by interface index.
+    // The tap's mark, the bridge's ports, and the port's VLAN and isolation, over rtnetlink, by index.
     func openNetlink() throws(SystemError) -> Netlink
     func vlanSettings(ofBridge index: Int32, _ netlink: Netlink) throws(SystemError) -> BridgeVLANSettings
     /// The port's PVID, untagged.
     func setPortVLAN(_ vlan: UInt16, ofPort index: Int32, _ netlink: Netlink) throws(SystemError)
     func removePortVLAN(_ vlan: UInt16, ofPort index: Int32, _ netlink: Netlink) throws(SystemError)
     func isolatePort(_ index: Int32, _ netlink: Netlink) throws(SystemError)
+    /// IFLA_IFALIAS: the TapMark that says whose tap it is.
+    func setAlias(_ alias: [UInt8], of index: Int32, _ netlink: Netlink) throws(SystemError)
+    /// How many taps on bridge `index` carry `uid`'s TapMark (LinkTable).
+    func heldTaps(of uid: UInt32, onBridge index: Int32, _ netlink: Netlink) throws(SystemError) -> Int
 
     // The tap.
     func openTun() throws(SystemError) -> Tun
@@ -36,6 +40,9 @@ protocol PrivilegedCalls {
     func features(of tun: Tun) throws(SystemError) -> UInt32
     /// TUNSETIFF with the name template `tap%d`; returns the name the kernel gave.
     func createTap(_ tun: Tun, flags: Int16) throws(SystemError) -> [UInt8]
+    /// TUNSETOWNER, TUNSETGROUP: the kernel records the caller as the tap's owner.
+    func setOwner(_ uid: UInt32, of tun: Tun) throws(SystemError)
+    func setGroup(_ gid: UInt32, of tun: Tun) throws(SystemError)
 
     // The end: the audit line, then the fd to the caller.
     func audit(_ outcome: Message) throws(SystemError)

@@ -39,6 +39,27 @@ final class RouteNetlink {
         return try receiveUntilAcknowledged()
     }
 
+    /// A dump (NLM_F_DUMP) of `type`, every message's payload. A dump the kernel marks as
+    /// interrupted by a change (NLM_F_DUMP_INTR) may have missed entries: it is asked again,
+    /// and after `attempts` such answers it fails with EAGAIN rather than answer with a gap.
+    func dump(_ type: UInt16, family: Int32, attempts: Int = 8) throws(SystemError) -> [ArraySlice<UInt8>] {
+        for _ in 0..<attempts {
+            sequence &+= 1
+            var header = ifinfomsg()
+            header.ifi_family = UInt8(family)
+            let body = Self.bytes(of: header).padded()
+            var message = nlmsghdr()
+            message.nlmsg_len = UInt32(MemoryLayout<nlmsghdr>.size + body.count)
+            message.nlmsg_type = type
+            message.nlmsg_flags = sbh_NLM_F_REQUEST | sbh_NLM_F_DUMP
+            message.nlmsg_seq = sequence
+            try send(Self.bytes(of: message) + body)
+            let (payloads, interrupted) = try receiveUntilDone()
+            if !interrupted { return payloads }
+        }
+        throw SystemError(call: "netlink", errno: EAGAIN)
+    }
+
     private func send(_ bytes: [UInt8]) throws(SystemError) {
         var kernel = sockaddr_nl()
         kernel.nl_family = sa_family_t(AF_NETLINK)
@@ -61,26 +82,7 @@ final class RouteNetlink {
         var payloads: [ArraySlice<UInt8>] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
-            var sender = sockaddr_nl()
-            var senderLength = socklen_t(MemoryLayout<sockaddr_nl>.size)
-            let count = try descriptor.syscall("recvfrom") { fd in
-                buffer.withUnsafeMutableBytes { bytes in
-                    withUnsafeMutablePointer(to: &sender) {
-                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                            recvfrom(fd, bytes.baseAddress, bytes.count, Int32(MSG_TRUNC), address, &senderLength)
-                        }
-                    }
-                }
-            }
-            if count > buffer.count { throw SystemError(call: "recvfrom", errno: EMSGSIZE) }
-            if sender.nl_pid != 0 { continue }
-            var rest = buffer[..<count]
-            while !rest.isEmpty {
-                guard let (header, payload) = Self.message(in: rest) else {
-                    throw SystemError(call: "recvfrom", errno: EIO)
-                }
-                rest = rest.dropFirst(min(rest.count, Self.aligned(Int(header.nlmsg_len), to: sbh_NLMSG_ALIGNTO)))
-                guard header.nlmsg_seq == sequence else { continue }
+            for (header, payload) in try receiveMessages(into: &buffer) {
                 if header.nlmsg_type == sbh_NLMSG_ERROR {
                     guard payload.count >= MemoryLayout<Int32>.size else {
                         throw SystemError(call: "recvfrom", errno: EIO)
@@ -92,6 +94,51 @@ final class RouteNetlink {
                 payloads.append(payload)
             }
         }
+    }
+
+    /// Reads a dump's messages until NLMSG_DONE; whether any was marked NLM_F_DUMP_INTR.
+    private func receiveUntilDone() throws(SystemError) -> ([ArraySlice<UInt8>], Bool) {
+        var payloads: [ArraySlice<UInt8>] = []
+        var interrupted = false
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            for (header, payload) in try receiveMessages(into: &buffer) {
+                if header.nlmsg_flags & sbh_NLM_F_DUMP_INTR != 0 { interrupted = true }
+                if header.nlmsg_type == sbh_NLMSG_DONE || header.nlmsg_type == sbh_NLMSG_ERROR {
+                    let code = payload.count >= 4 ? payload.withUnsafeBytes { $0.loadUnaligned(as: Int32.self) } : 0
+                    if code != 0 { throw SystemError(call: "netlink", errno: -code) }
+                    return (payloads, interrupted)
+                }
+                payloads.append(payload)
+            }
+        }
+    }
+
+    /// One datagram's messages of our current request, from the kernel only.
+    private func receiveMessages(into buffer: inout [UInt8]) throws(SystemError) -> [(nlmsghdr, ArraySlice<UInt8>)] {
+        var sender = sockaddr_nl()
+        var senderLength = socklen_t(MemoryLayout<sockaddr_nl>.size)
+        let count = try descriptor.syscall("recvfrom") { fd in
+            buffer.withUnsafeMutableBytes { bytes in
+                withUnsafeMutablePointer(to: &sender) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                        recvfrom(fd, bytes.baseAddress, bytes.count, Int32(MSG_TRUNC), address, &senderLength)
+                    }
+                }
+            }
+        }
+        if count > buffer.count { throw SystemError(call: "recvfrom", errno: EMSGSIZE) }
+        if sender.nl_pid != 0 { return [] }
+        var messages: [(nlmsghdr, ArraySlice<UInt8>)] = []
+        var rest = buffer[..<count]
+        while !rest.isEmpty {
+            guard let (header, payload) = Self.message(in: rest) else {
+                throw SystemError(call: "recvfrom", errno: EIO)
+            }
+            rest = rest.dropFirst(min(rest.count, Self.aligned(Int(header.nlmsg_len), to: sbh_NLMSG_ALIGNTO)))
+            if header.nlmsg_seq == sequence { messages.append((header, payload)) }
+        }
+        return messages
     }
 
     /// The header and payload of the first message in `bytes`, nil if it does not fit.

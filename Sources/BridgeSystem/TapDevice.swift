@@ -28,6 +28,17 @@ struct TapDevice<Calls: PrivilegedCalls> {
         }
     }
 
+    /// The kernel records the caller as the tap's owner and group (TUNSETOWNER, TUNSETGROUP).
+    /// For `who` only: whoever holds the fd may change them, so `max=` counts the TapMark.
+    func setOwner(_ caller: CallerIdentity, _ calls: Calls) throws(HelperFailure) {
+        do {
+            try calls.setOwner(caller.uid, of: tun)
+            try calls.setGroup(caller.gid, of: tun)
+        } catch {
+            throw HelperFailure("failed to set the owner of device `\(name)': \(error.text)")
+        }
+    }
+
     static func tunHints(_ code: Int32) -> [Message] {
         switch code {
         case ENOENT: return ["/dev/net/tun is missing: load the tun module (modprobe tun)"]

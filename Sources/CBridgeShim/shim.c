@@ -11,6 +11,9 @@
 const unsigned long sbh_TUNSETIFF = TUNSETIFF;
 const unsigned long sbh_TUNGETIFF = TUNGETIFF;
 const unsigned long sbh_TUNGETFEATURES = TUNGETFEATURES;
+const unsigned long sbh_TUNSETOWNER = TUNSETOWNER;
+const unsigned long sbh_TUNSETGROUP = TUNSETGROUP;
+const unsigned long sbh_TUNSETPERSIST = TUNSETPERSIST;
 const unsigned long sbh_SIOCGIFMTU = SIOCGIFMTU;
 const unsigned long sbh_SIOCSIFMTU = SIOCSIFMTU;
 const unsigned long sbh_SIOCGIFHWADDR = SIOCGIFHWADDR;
@@ -37,6 +40,16 @@ const uint16_t sbh_RTM_GETLINK = RTM_GETLINK;
 const uint16_t sbh_RTM_SETLINK = RTM_SETLINK;
 const uint16_t sbh_RTM_DELLINK = RTM_DELLINK;
 const uint16_t sbh_NLMSG_ERROR = NLMSG_ERROR;
+const uint16_t sbh_NLMSG_DONE = NLMSG_DONE;
+const uint16_t sbh_NLM_F_DUMP = NLM_F_DUMP;
+const uint16_t sbh_NLM_F_DUMP_INTR = NLM_F_DUMP_INTR;
+const uint16_t sbh_IFLA_MASTER = IFLA_MASTER;
+const uint16_t sbh_IFLA_IFALIAS = IFLA_IFALIAS;
+const uint16_t sbh_IFLA_INFO_KIND = IFLA_INFO_KIND;
+const uint16_t sbh_IFLA_TUN_OWNER = IFLA_TUN_OWNER;
+const uint16_t sbh_IFLA_TUN_GROUP = IFLA_TUN_GROUP;
+const uint16_t sbh_IFLA_TUN_TYPE = IFLA_TUN_TYPE;
+const uint16_t sbh_IFLA_TUN_PERSIST = IFLA_TUN_PERSIST;
 const uint16_t sbh_NLM_F_REQUEST = NLM_F_REQUEST;
 const uint16_t sbh_NLM_F_ACK = NLM_F_ACK;
 const uint16_t sbh_NLA_F_NESTED = NLA_F_NESTED;
@@ -58,6 +71,7 @@ const int sbh_NLMSG_ALIGNTO = NLMSG_ALIGNTO;
 const int sbh_NLA_ALIGNTO = NLA_ALIGNTO;
 
 int sbh_ioctl(int fd, unsigned long request, void *argument) { return ioctl(fd, request, argument); }
+int sbh_ioctl_value(int fd, unsigned long request, unsigned long value) { return ioctl(fd, request, value); }
 int sbh_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5) {
     return prctl(option, a2, a3, a4, a5);
 }

@@ -7,7 +7,13 @@
 // In the arguments, `@FD` stands for the number of the socket end the helper gets.
 // The probe makes an AF_UNIX stream socketpair, spawns the helper with one end, reads
 // every message until the helper closes its end, reaps it, and then inspects the tap it
-// received while holding its fd: name and flags (TUNGETIFF), MTU, MAC, up, master bridge.
+// received while holding its fd: name and flags (TUNGETIFF), MTU, MAC, up, master bridge,
+// the owner and group the kernel records, and the alias (the helper's TapMark).
+//
+// For tests that need taps held (quotas, `who`), set in the environment:
+//   PROBE_SET_OWNER=UID    TUNSETOWNER on the received fd first, as any holder may
+//   PROBE_PERSIST=1        TUNSETPERSIST: the tap outlives the probe
+//   PROBE_HOLD_WHILE=PATH  after the report, keep the fd open while PATH exists
 import CBridgeShim
 @preconcurrency import Glibc
 import SocketMessage
@@ -61,7 +67,14 @@ print("fds=\(descriptors.count)")
 print("data=\(data.map { String($0, radix: 16) }.joined(separator: ","))")
 if truncated { print("truncated=1") }
 
+let environment = { (name: String) in getenv(name).map { String(cString: $0) } }
 if let tap = descriptors.first {
+    if let owner = environment("PROBE_SET_OWNER").flatMap(UInt.init) {
+        print("set_owner_result=\(sbh_ioctl_value(tap, sbh_TUNSETOWNER, owner) == 0 ? 0 : errno)")
+    }
+    if environment("PROBE_PERSIST") == "1" {
+        print("persist_result=\(sbh_ioctl_value(tap, sbh_TUNSETPERSIST, 1) == 0 ? 0 : errno)")
+    }
     var ifr = ifreq()
     if sbh_ioctl(tap, sbh_TUNGETIFF, &ifr) == 0 {
         let name = withUnsafeBytes(of: ifr.ifr_ifrn.ifrn_name) {
@@ -92,12 +105,27 @@ if let tap = descriptors.first {
         let target = length > 0 ? String(decoding: link[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) : ""
         let master = target.split(separator: "/").last.map(String.init) ?? ""
         print("master=\(master)")
+        for (key, file) in [("owner", "owner"), ("group", "group"), ("alias", "ifalias")] {
+            print("\(key)=\(firstLine("/sys/class/net/\(name)/\(file)"))")
+        }
     } else {
         print("tap=")
         print("tungetiff_errno=\(errno)")
     }
 }
+fflush(stdout)
+if let path = environment("PROBE_HOLD_WHILE") {
+    while access(path, F_OK) == 0 { usleep(20_000) }
+}
 exit(0)
+
+func firstLine(_ path: String) -> String {
+    guard let file = fopen(path, "r") else { return "" }
+    defer { fclose(file) }
+    var line = [CChar](repeating: 0, count: 512)
+    guard fgets(&line, Int32(line.count), file) != nil else { return "" }
+    return String(decoding: line.prefix { $0 != 0 && $0 != 10 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
 
 func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
     var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) } + [nil]

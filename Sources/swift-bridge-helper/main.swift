@@ -82,7 +82,9 @@ func runHelper() -> Never {
     //    the fd (TapHandover, whose order and messages BridgeSystemTests check).
     do {
         try TapHandover.run(
-            socket: request.socketFD, bridge: bridgeNames, decision: decision, vnetHeader: request.useVnet, audit: audit
+            socket: request.socketFD, bridge: bridgeNames, decision: decision, caller: caller,
+            vnetHeader: request.useVnet,
+            audit: audit
         )
     } catch {
         fail(error.failure, audit: audit, outcome: error.outcome)

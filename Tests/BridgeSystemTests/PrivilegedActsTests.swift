@@ -20,7 +20,8 @@ private func run(
     bridge: BridgeNames = BridgeNames(requested: Array("br0".utf8), kernelName: Array("br0".utf8))
 ) -> HandoverFailure? {
     let acts = PrivilegedActs(
-        bridge: BridgeAttachment(calls: calls, bridge: bridge), decision: decision, vnetHeader: vnetHeader)
+        bridge: BridgeAttachment(calls: calls, bridge: bridge), decision: decision,
+        caller: CallerIdentity(uid: 1000, gid: 100), vnetHeader: vnetHeader)
     do { try acts.run(socket: 5) } catch { return error }
     return nil
 }
@@ -34,17 +35,19 @@ private let callsWithPortSettings: [(call: String, line: String?)] = [
     ("mtu br0", "failed to get mtu of bridge `br0': \(denied)"),
     ("driver br0", "interface `br0' is not a bridge (ethtool: \(denied)); nothing was created"),
     ("openNetlink", "failed to open netlink socket: \(denied)"),
-    ("index br0", "failed to read the VLAN settings of bridge `br0': \(denied)"),
+    ("index br0", "failed to get the index of bridge `br0': \(denied)"),
     ("vlanSettings 7 netlink", "failed to read the VLAN settings of bridge `br0': \(denied)"),
     ("openTun", "failed to open /dev/net/tun: \(denied)|\(tunHint)"),
     ("features", nil),
     ("createTap IFF_TAP|IFF_NO_PI|IFF_VNET_HDR", "failed to create tun device: \(denied)|\(tunHint)"),
+    ("setOwner 1000", "failed to set the owner of device `tap0': \(denied)"),
+    ("setGroup 100", "failed to set the owner of device `tap0': \(denied)"),
     ("setMTU tap0 1400", "failed to set mtu of device `tap0' to 1400: \(denied)"),
     ("hardwareAddress tap0", "failed to get MAC address of device `tap0': \(denied)"),
     ("setHardwareAddress tap0 fe:11:22:33:44:55", "failed to set MAC address of device `tap0': \(denied)"),
-    ("index tap0", "failed to add interface `tap0' to bridge `br0': \(denied)"),
+    ("index tap0", "failed to get the index of interface `tap0': \(denied)"),
+    ("setAlias 8 swift-bridge-helper uid=1000", "failed to mark interface `tap0' as uid 1000's: \(denied)"),
     ("addInterface 8 br0", "failed to add interface `tap0' to bridge `br0': \(denied)"),
-    ("index tap0", "failed to set up the bridge port `tap0': \(denied)"),
     ("setPortVLAN 10 8", "failed to put interface `tap0' in VLAN 10 of bridge `br0': \(denied)"),
     ("removePortVLAN 1 8", "failed to remove VLAN 1 from interface `tap0': \(denied)"),
     ("isolatePort 8", "failed to isolate interface `tap0' on bridge `br0': \(denied)"),
@@ -69,10 +72,12 @@ private func rendered(_ failure: HelperFailure) -> String {
         #expect(run(calls) == nil)
         #expect(
             calls.log == [
-                "mtu br0", "driver br0", "openTun", "features", "createTap IFF_TAP|IFF_NO_PI|IFF_VNET_HDR",
-                "setMTU tap0 1400", "hardwareAddress tap0", "setHardwareAddress tap0 fe:11:22:33:44:55",
-                "index tap0", "addInterface 8 br0", "flags tap0", "setFlags tap0 0x1003",
-                "audit allowed by /etc/qemu/bridge.conf:1 tap=tap0", "send tun over 5", "close tun",
+                "mtu br0", "driver br0", "openNetlink", "openTun", "features",
+                "createTap IFF_TAP|IFF_NO_PI|IFF_VNET_HDR", "setOwner 1000", "setGroup 100", "setMTU tap0 1400",
+                "hardwareAddress tap0", "setHardwareAddress tap0 fe:11:22:33:44:55", "index tap0",
+                "setAlias 8 swift-bridge-helper uid=1000", "addInterface 8 br0", "close netlink", "flags tap0",
+                "setFlags tap0 0x1003", "audit allowed by /etc/qemu/bridge.conf:1 tap=tap0", "send tun over 5",
+                "close tun",
             ])
     }
 
@@ -116,9 +121,9 @@ private func rendered(_ failure: HelperFailure) -> String {
     /// As the C helper does when TUNGETFEATURES fails, the tap is made; unlike it, without a vnet header.
     @Test func failedFeaturesMeanNoVnetHeader() {
         let calls = RecordingCalls()
-        calls.failing = 3
+        calls.failing = 4
         #expect(run(calls) == nil)
-        #expect(calls.calls[3] == "features" && calls.calls[4] == "createTap IFF_TAP|IFF_NO_PI")
+        #expect(calls.calls[4] == "features" && calls.calls[5] == "createTap IFF_TAP|IFF_NO_PI")
     }
 }
 
@@ -170,7 +175,7 @@ private func rendered(_ failure: HelperFailure) -> String {
     /// messages the caller's.
     @Test func actsOnTheKernelsNameAndSpeaksTheCallers() throws {
         let calls = RecordingCalls()
-        calls.failing = 9  // addInterface
+        calls.failing = 13  // addInterface
         let names = BridgeNames(requested: Array("storage0".utf8), kernelName: Array("br-secure".utf8))
         let failure = try #require(run(calls, bridge: names))
         #expect(calls.calls.first == "mtu br-secure" && calls.calls.last == "addInterface 8 br-secure")

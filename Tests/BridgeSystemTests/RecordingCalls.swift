@@ -36,6 +36,8 @@ final class RecordingCalls: PrivilegedCalls {
     /// The tap's MAC as the kernel made it, and its flags (IFF_BROADCAST | IFF_MULTICAST).
     var tapAddress: [UInt8] = [0x02, 0x11, 0x22, 0x33, 0x44, 0x55]
     var tapFlags: Int16 = 0x1002
+    /// What each count of the caller's taps answers, in turn (the last one from then on).
+    var heldCounts: [Int] = [0]
 
     func record(_ call: String) throws(SystemError) {
         let position = calls.count
@@ -96,6 +98,13 @@ final class RecordingCalls: PrivilegedCalls {
         try record("removePortVLAN \(vlan) \(index)")
     }
     func isolatePort(_ index: Int32, _ netlink: Handle) throws(SystemError) { try record("isolatePort \(index)") }
+    func setAlias(_ alias: [UInt8], of index: Int32, _ netlink: Handle) throws(SystemError) {
+        try record("setAlias \(index) \(text(alias))")
+    }
+    func heldTaps(of uid: UInt32, onBridge index: Int32, _ netlink: Handle) throws(SystemError) -> Int {
+        try record("heldTaps \(uid) \(index)")
+        return heldCounts.count > 1 ? heldCounts.removeFirst() : heldCounts[0]
+    }
 
     func openTun() throws(SystemError) -> Handle {
         try record("openTun")
@@ -115,6 +124,8 @@ final class RecordingCalls: PrivilegedCalls {
         try record("createTap \(names.joined(separator: "|"))")
         return Array("tap0".utf8)
     }
+    func setOwner(_ uid: UInt32, of tun: Handle) throws(SystemError) { try record("setOwner \(uid)") }
+    func setGroup(_ gid: UInt32, of tun: Handle) throws(SystemError) { try record("setGroup \(gid)") }
 
     func audit(_ outcome: Message) throws(SystemError) { try record("audit \(outcome)") }
     func send(_ tun: Handle, over socket: Int32) throws(SystemError) { try record("send \(tun.name) over \(socket)") }

@@ -21,6 +21,9 @@
 extern const unsigned long sbh_TUNSETIFF;
 extern const unsigned long sbh_TUNGETIFF;
 extern const unsigned long sbh_TUNGETFEATURES;
+extern const unsigned long sbh_TUNSETOWNER;
+extern const unsigned long sbh_TUNSETGROUP;
+extern const unsigned long sbh_TUNSETPERSIST;
 extern const unsigned long sbh_SIOCGIFMTU;
 extern const unsigned long sbh_SIOCSIFMTU;
 extern const unsigned long sbh_SIOCGIFHWADDR;
@@ -49,6 +52,16 @@ extern const uint16_t sbh_RTM_GETLINK;
 extern const uint16_t sbh_RTM_SETLINK;
 extern const uint16_t sbh_RTM_DELLINK;
 extern const uint16_t sbh_NLMSG_ERROR;
+extern const uint16_t sbh_NLMSG_DONE;
+extern const uint16_t sbh_NLM_F_DUMP;
+extern const uint16_t sbh_NLM_F_DUMP_INTR;
+extern const uint16_t sbh_IFLA_MASTER;
+extern const uint16_t sbh_IFLA_IFALIAS;
+extern const uint16_t sbh_IFLA_INFO_KIND;
+extern const uint16_t sbh_IFLA_TUN_OWNER;
+extern const uint16_t sbh_IFLA_TUN_GROUP;
+extern const uint16_t sbh_IFLA_TUN_TYPE;
+extern const uint16_t sbh_IFLA_TUN_PERSIST;
 extern const uint16_t sbh_NLM_F_REQUEST;
 extern const uint16_t sbh_NLM_F_ACK;
 extern const uint16_t sbh_NLA_F_NESTED;
@@ -71,6 +84,8 @@ extern const int sbh_NLA_ALIGNTO;
 
 // Variadic C functions, called with exactly one argument shape each.
 int sbh_ioctl(int fd, unsigned long request, void *argument);
+// TUNSETOWNER and TUNSETGROUP take the id itself, not a pointer to it.
+int sbh_ioctl_value(int fd, unsigned long request, unsigned long value);
 int sbh_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5);
 
 // GNU-only declarations (need _GNU_SOURCE, which only the .c file defines).
