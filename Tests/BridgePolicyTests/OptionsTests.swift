@@ -62,6 +62,38 @@ private func location(_ line: Int) -> BridgePolicy.SourceLocation {
         ])
 }
 
+@Test func maxIsTheFirstMatchingAllowRulesQuota() throws {
+    let result = load("require options\nallow br0 user=alice max=4096\nallow br0 max=1\nallow br1\n")
+    #expect(result.rules.map(\.options.maxTaps) == [4096, 1, nil])
+    #expect(result.rules.first?.options.message == "user=1000 max=4096")
+    let aliceQuota = try #require(TapQuota(decide(bridge: Array("br0".utf8), caller: alice, rules: result.rules)))
+    #expect(aliceQuota.limit == 4096 && aliceQuota.rule.location == location(2))
+    let bob = CallerIdentity(uid: 1001, gid: 1001)
+    #expect(TapQuota(decide(bridge: Array("br0".utf8), caller: bob, rules: result.rules))?.limit == 1)
+    #expect(TapQuota(decide(bridge: Array("br1".utf8), caller: bob, rules: result.rules)) == nil)
+    #expect(TapQuota(decide(bridge: Array("br2".utf8), caller: bob, rules: result.rules)) == nil)
+    // Not a port setting: the audit line's port settings never show it.
+    #expect(!result.rules[1].options.hasPortSettings)
+}
+
+@Test func aQuotaRefusesAtItsLimitBeforeAndBeyondItAfter() throws {
+    let quota = try #require(TapQuota(.allowed(by: load("require options\nallow br0 max=2\n").rules[0])))
+    #expect(!quota.refusesAnother(held: 1) && quota.refusesAnother(held: 2))
+    #expect(!quota.refusesWithNew(held: 2) && quota.refusesWithNew(held: 3))
+    #expect(quota.remaining(held: 0) == 2 && quota.remaining(held: 5) == 0)
+}
+
+@Test func theMarkIsTheHelpersAliasAndNothingElse() {
+    #expect(TapMark.alias(for: 1000) == Array("swift-bridge-helper uid=1000".utf8))
+    #expect(TapMark.uid(inAlias: TapMark.alias(for: 4_294_967_295)) == 4_294_967_295)
+    for other in [
+        "", "swift-bridge-helper uid=", "swift-bridge-helper uid=10 ", "swift-bridge-helper uid=+1",
+        "Swift-bridge-helper uid=1", "swift-bridge-helper uid=4294967296", "lab tap uid=1",
+    ] {
+        #expect(TapMark.uid(inAlias: Array(other.utf8)) == nil, "\(other)")
+    }
+}
+
 @Test func optionsParseInAnyOrderWithTabs() {
     let result = load("require options\nallow br0\tisolated\tvlan=4094 user=0\n")
     #expect(result.rules.first?.options == RuleOptions(users: [0], vlan: 4094, isolated: true))
@@ -96,6 +128,15 @@ private func location(_ line: Int) -> BridgePolicy.SourceLocation {
     ("allow br0 vlan=99999", "vlan `99999' is not a VLAN id"),
     ("deny br0 vlan=10", "option `vlan' sets up a port, so it is only allowed on allow rules"),
     ("deny br0 isolated", "option `isolated' sets up a port, so it is only allowed on allow rules"),
+    ("allow max=2", "missing bridge name before `max=2'"),
+    ("allow br0 max=0", "max `0' is not a number of taps: expected a number from 1 to 4096"),
+    ("allow br0 max=4097", "max `4097' is not a number of taps"),
+    ("allow br0 max=", "max `' is not a number of taps"),
+    ("allow br0 max=+2", "max `+2' is not a number of taps"),
+    ("allow br0 max=00002", "max `00002' is not a number of taps"),
+    ("allow br0 max", "unknown option `max'"),
+    ("allow br0 max=1 max=2", "option `max' is given twice in one rule"),
+    ("deny br0 max=2", "option `max' limits what a rule grants, so it is only allowed on allow rules"),
     ("allow br0 user=mallory", "unknown user `mallory'"),
     ("allow br0 group=wheel", "unknown group `wheel'"),
     ("allow br0 user=nis", "unknown user `nis'"),

@@ -156,6 +156,11 @@ struct OptionsIntegrationTests {
         expectFailure(
             try probe(helper: Self.cHelper, conf: permissive, groups: [2000]), lines: ["Unknown command `require'"])
 
+        // A quota: ours grants within it, the C helper refuses the whole file.
+        let quota = "require options\nallow br0 max=1\n"
+        expectTap(try probe(.cap, conf: quota))
+        expectFailure(try probe(helper: Self.cHelper, conf: quota), lines: ["Unknown command `require'"])
+
         let withoutDirective = "allow br0\ndeny br0 user=nobody\n"
         expectTap(
             try probe(helper: Self.cHelper, conf: withoutDirective),

@@ -726,6 +726,129 @@ case_audit_log_not_permitted() {
     expect_refused "failed to connect to the system log /dev/log: Permission denied" "nothing was created"
 }
 
+# ---- max=N: a rule's quota of taps held at once, per caller uid ----------------------------
+
+# hold NAME [UID [ENV=VALUE ...]]: a probe (as UID, default 65534) that keeps its tap while
+# $WORLD/tmp/hold exists; waits for its report, in $WORLD/tmp/NAME.
+hold() {
+    local name=$1 uid=${2:-65534}; shift; [ $# = 0 ] || shift
+    touch "$WORLD/tmp/hold"
+    env PROBE_HOLD_WHILE="$WORLD/tmp/hold" "$@" setpriv --reuid="$uid" --regid="$uid" --clear-groups -- \
+        "$bin/bridge-helper-probe" "$helper" >"$WORLD/tmp/$name" 2>&1 &
+    HOLDERS+=($!)
+    wait_report "$name"
+}
+wait_report() {
+    for _ in $(seq 500); do grep -q '^fds=' "$WORLD/tmp/$1" 2>/dev/null && return 0; sleep 0.01; done
+    fail "the probe $1 reported nothing"
+}
+held() { grep -q '^fds=1$' "$WORLD/tmp/$1"; }
+# release: every holder lets go, and its tap is gone.
+release() { rm -f "$WORLD/tmp/hold"; wait "${HOLDERS[@]}" 2>/dev/null; HOLDERS=(); no_taps_left; }
+HOLDERS=() TAPS_BEFORE=0
+quota_refusal() { echo "access denied: uid $1 already holds $2 taps on bridge \`br0', and the rule at /etc/qemu/bridge.conf:$3 allows $4 (max=$4)"; }
+marked_ports() { ip -d -o link show master br0 | grep -c "alias swift-bridge-helper uid=$1" || true; }
+
+case_quota_refuses_beyond_max_until_a_tap_is_released() {
+    conf 'require options' 'allow br0 max=2'
+    hold a; held a || fail "first tap refused: $(cat "$WORLD/tmp/a")"
+    hold b; held b || fail "second tap refused: $(cat "$WORLD/tmp/b")"
+    TAPS_BEFORE=2; probe
+    expect_quota_refused "$(quota_refusal 65534 2 2 2)"
+    grep -qxF "  nothing was created" <<<"$OUT" || fail "no hint that nothing was created"
+    kill "${HOLDERS[0]}"; wait "${HOLDERS[0]}" 2>/dev/null
+    for _ in $(seq 100); do [ "$(marked_ports 65534)" = 1 ] && break; sleep 0.02; done
+    hold c; held c || fail "refused after a tap was released: $(cat "$WORLD/tmp/c")"
+    release
+}
+case_quota_is_per_user() {
+    conf 'require options' 'allow br0 max=1'
+    hold a 65534; held a || fail "65534's first tap refused"
+    hold b 65533; held b || fail "65533 was charged for 65534's tap: $(cat "$WORLD/tmp/b")"
+    hold c 65533; ! held c || fail "65533 got a second tap under max=1"
+    grep -qF "$(quota_refusal 65533 1 2 1 | sed 's/1 taps/1 tap/')" "$WORLD/tmp/c" || fail "no quota message: $(cat "$WORLD/tmp/c")"
+    release
+}
+case_quota_of_a_user_rule() {
+    # The first matching allow rule decides: nobody is held to 1, another user to nothing.
+    conf 'require options' 'allow br0 user=nobody max=1' 'allow br0'
+    hold a 65534; held a || fail "nobody's first tap refused"
+    hold b 65534; ! held b || fail "nobody got a second tap under max=1"
+    hold c 65533; hold d 65533; held c && held d || fail "a user the max=1 rule is not about was limited"
+    release
+}
+case_quota_owner_group_and_mark_read_back() {
+    conf 'require options' 'allow br0 max=4'
+    hold a; held a || fail "refused"
+    grep -qx 'owner=65534' "$WORLD/tmp/a" && grep -qx 'group=65534' "$WORLD/tmp/a" \
+        || fail "the kernel does not record the caller as owner and group: $(cat "$WORLD/tmp/a")"
+    grep -qx 'alias=swift-bridge-helper uid=65534' "$WORLD/tmp/a" || fail "no mark: $(cat "$WORLD/tmp/a")"
+    release
+}
+case_quota_counts_the_mark_not_the_owner_a_holder_sets() {
+    # Any holder may TUNSETOWNER its tap: moving it to another uid neither frees our quota
+    # nor charges theirs.
+    conf 'require options' 'allow br0 max=1'
+    hold a 65534 PROBE_SET_OWNER=65533; held a || fail "refused"
+    grep -qx 'set_owner_result=0' "$WORLD/tmp/a" || fail "the kernel refused the holder's TUNSETOWNER: the case checks nothing"
+    grep -qx 'owner=65533' "$WORLD/tmp/a" || fail "the owner did not change: $(cat "$WORLD/tmp/a")"
+    hold b 65534; ! held b || fail "a changed owner let 65534 past max=1"
+    hold c 65533; held c || fail "65533 was charged for a tap 65534 re-owned: $(cat "$WORLD/tmp/c")"
+    release
+}
+case_quota_counts_a_tap_its_holder_made_persistent() {
+    conf 'require options' 'allow br0 max=1'
+    env PROBE_PERSIST=1 setpriv --reuid=65534 --regid=65534 --clear-groups -- "$bin/bridge-helper-probe" "$helper" \
+        >"$WORLD/tmp/a" 2>&1 || fail "the probe failed"
+    grep -qx 'persist_result=0' "$WORLD/tmp/a" || fail "the holder could not make its tap persistent: $(cat "$WORLD/tmp/a")"
+    [ "$(marked_ports 65534)" = 1 ] || fail "the persistent tap is not on the bridge"
+    TAPS_BEFORE=1; probe
+    expect_quota_refused "$(quota_refusal 65534 1 2 1 | sed 's/1 taps/1 tap/')"
+    ip link delete "$(sed -n 's/^tap=//p' "$WORLD/tmp/a")"
+    probe; expect_attached_probe_once
+}
+# expect_quota_refused TEXT: the probe's helper refused with TEXT, sent no fd, and the taps
+# held before are all there is (nothing new was left).
+expect_quota_refused() {
+    local before=$TAPS_BEFORE
+    [ "$(field exit)" = 1 ] && [ "$(field fds)" = 0 ] || fail "not refused"
+    grep -qF -- "$1" <<<"$OUT" || fail "no message: $1"
+    [ "$(ip -o link show type tun | wc -l)" = "$before" ] || fail "the refusal left a tap"
+    no_helper_left
+}
+expect_attached_probe_once() { [ "$(field fds)" = 1 ] || fail "refused after the persistent tap was removed"; no_taps_left; }
+case_quota_32_starts_at_once_never_pass_max_4() {
+    conf 'require options' 'allow br0 max=4'
+    touch "$WORLD/tmp/hold"
+    for round in 1 2 3; do
+        local i granted
+        for i in $(seq 32); do
+            env PROBE_HOLD_WHILE="$WORLD/tmp/hold" setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+                "$bin/bridge-helper-probe" "$helper" >"$WORLD/tmp/r$i" 2>&1 &
+            HOLDERS+=($!)
+        done
+        for i in $(seq 32); do wait_report "r$i"; done
+        granted=$(cat "$WORLD"/tmp/r* | grep -c '^fds=1$')
+        [ "$granted" -le 4 ] || fail "round $round: $granted of 32 racing starts passed max=4"
+        [ "$granted" -ge 1 ] || fail "round $round: every start was refused"
+        [ "$(marked_ports 65534)" = "$granted" ] || fail "round $round: $(marked_ports 65534) ports for $granted grants"
+        grep -L '^fds=1$' "$WORLD"/tmp/r* | xargs grep -L "already holds" | grep -q . \
+            && fail "round $round: a refusal without the quota message"
+        release
+        rm -f "$WORLD"/tmp/r*; touch "$WORLD/tmp/hold"
+    done
+    rm -f "$WORLD/tmp/hold"
+}
+case_quota_refusal_is_audited() {
+    private_dev_with_log
+    conf 'require options' 'allow br0 max=1'
+    hold a; held a || fail "refused"
+    TAPS_BEFORE=1; hostile --syslog=/dev/log
+    expect_quota_refused "$(quota_refusal 65534 1 2 1 | sed 's/1 taps/1 tap/')"
+    expect_audit 84 'denied by /etc/qemu/bridge.conf:2 (max=1): uid 65534 holds 1'
+    release
+}
+
 # ---- dispatch ----------------------------------------------------------------------------
 
 if [ "${1:-}" = --list ]; then
