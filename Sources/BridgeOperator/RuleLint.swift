@@ -9,6 +9,7 @@ struct RuleLint {
     func findings() -> [LintFinding] {
         rules.enumerated().flatMap { index, rule in
             nameFindings(rule) + overrideFindings(rule, index: index) + portShadowFindings(rule, index: index)
+                + quotaShadowFindings(rule, index: index)
         }
     }
 
@@ -88,6 +89,22 @@ struct RuleLint {
             LintFinding(
                 .warning,
                 "`\(settings)' never applies: the `allow' at \(earlier.location.message) matches first for the same callers and sets up the port \(instead) (port settings come from the first matching allow)",
+                at: rule.location)
+        ]
+    }
+
+    /// The same for `max=`: `allow br0` then `allow br0 group=lab max=2` never limits the lab.
+    func quotaShadowFindings(_ rule: ACLRule, index: Int) -> [LintFinding] {
+        guard rule.action == .allow, let limit = rule.options.maxTaps,
+            let earlier = rules[..<index].first(where: {
+                $0.action == .allow && Self.covers($0, rule) && $0.options.maxTaps != limit
+            })
+        else { return [] }
+        let instead: Message = earlier.options.maxTaps.map { "allows max=\(Int($0)) instead" } ?? "sets no limit"
+        return [
+            LintFinding(
+                .warning,
+                "`max=\(Int(limit))' never applies: the `allow' at \(earlier.location.message) matches first for the same callers and \(instead) (the limit comes from the first matching allow)",
                 at: rule.location)
         ]
     }

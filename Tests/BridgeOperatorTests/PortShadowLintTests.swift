@@ -56,3 +56,34 @@ struct PortShadowLintTests {
                 .contains("with `vlan=60' instead") == true)
     }
 }
+
+/// `max=` also comes from the first matching allow.
+struct QuotaShadowLintTests {
+    let lint = PortShadowLintTests()
+    let br0 = ACLRule.Target.bridge(Array("br0".utf8))
+
+    func warnings(_ rules: [ACLRule]) -> [String] {
+        RuleLint(rules: rules).findings().map(\.rendered.description).filter { $0.contains("max=") }
+    }
+
+    @Test func anEarlierAllowWithoutALimitShadowsALaterMax() {
+        let rules = [lint.rule(1, br0), lint.rule(2, br0, RuleOptions(groups: [27], maxTaps: 2))]
+        #expect(
+            warnings(rules) == [
+                "b.conf:2: warning: `max=2' never applies: the `allow' at b.conf:1 matches first for the same callers and sets no limit (the limit comes from the first matching allow)"
+            ])
+        #expect(
+            TapQuota(decide(bridge: Array("br0".utf8), caller: CallerIdentity(uid: 5, gid: 27), rules: rules)) == nil)
+    }
+
+    @Test func onlyAnEarlierRuleForTheSameCallersWithAnotherLimitShadows() {
+        #expect(
+            warnings([lint.rule(1, .all, RuleOptions(maxTaps: 1)), lint.rule(2, br0, RuleOptions(maxTaps: 3))]).first?
+                .contains("allows max=1 instead") == true)
+        #expect(
+            warnings([lint.rule(1, br0, RuleOptions(users: [7])), lint.rule(2, br0, RuleOptions(maxTaps: 3))]).isEmpty)
+        #expect(
+            warnings([lint.rule(1, br0, RuleOptions(maxTaps: 3)), lint.rule(2, br0, RuleOptions(maxTaps: 3))]).isEmpty)
+        #expect(warnings([lint.rule(1, br0, RuleOptions(maxTaps: 3)), lint.rule(2, br0)]).isEmpty)
+    }
+}
