@@ -153,9 +153,13 @@ case_fd_number_overflow() { conf 'allow br0'; hostile -- --use-vnet --fd=9999999
 # not) changes nothing.
 #
 # File descriptors: 0-2, the --fd socket (3), the log socket (4), and two at a time to read an
-# ACL file (its directory and the file, opened from it): 7 is the smallest RLIMIT_NOFILE that
-# must work, 6 without a log (the failed connection gives its fd back).
-nofile_minimum=7
+# ACL file (its directory and the file, opened from it): the ACL needs 7. The acts then hold
+# three at once (the control socket, the netlink socket that marks the tap, /dev/net/tun):
+# 8 is the smallest RLIMIT_NOFILE that must work, 7 without a log (the failed connection
+# gives its fd back).
+acl_nofile_minimum=7
+nofile_minimum=8
+tun_failure="failed to open /dev/net/tun: Too many open files"
 # Address space: the static helper starts with 7.5 MiB (measured, Debian 12, Swift 6.3):
 # 8 MiB must work. Far below (1-4 MiB) it cannot start (today: SIGSEGV before main).
 address_space_minimum=$((8 * 1024 * 1024))
@@ -182,8 +186,10 @@ nofile_sweep() {
         hostile --syslog=/dev/log "--nofile=$n"
         if ((n < 5)); then
             expect_refused "failed to connect to the system log /dev/log: Too many open files"
-        elif ((n < nofile_minimum)); then
+        elif ((n < acl_nofile_minimum)); then
             expect_acl_refused "$acl_failure"
+        elif ((n < nofile_minimum)) && [ "$1" = expect_attached ]; then
+            expect_refused "$tun_failure"
         else
             "$@"
         fi
@@ -196,9 +202,15 @@ case_nofile_3_to_8() {
     local n
     nofile_sweep "/etc/qemu/bridge.conf: Too many open files" expect_attached
     # With no log to connect to, one fd fewer.
-    for n in 5 6; do
+    for n in 5 6 7; do
         hostile "--nofile=$n"
-        if ((n < nofile_minimum - 1)); then expect_acl_refused "/etc/qemu/bridge.conf: Too many open files"; else expect_attached; fi
+        if ((n < acl_nofile_minimum - 1)); then
+            expect_acl_refused "/etc/qemu/bridge.conf: Too many open files"
+        elif ((n < nofile_minimum - 1)); then
+            expect_refused "$tun_failure"
+        else
+            expect_attached
+        fi
     done
     # With a deny rule in an include, a limit that makes the include unreadable must never
     # turn the answer into "allowed": too few fds fail the ACL, enough find the deny.
@@ -688,9 +700,12 @@ case_audit_low_nofile() {
         if ((n < 5)); then
             expect_refused "failed to connect to the system log /dev/log: Too many open files"
             [ -z "$(sed -n 's/^syslog=//p' <<<"$OUT")" ] || fail "a line although the log was not connected"
-        elif ((n < nofile_minimum)); then
+        elif ((n < acl_nofile_minimum)); then
             expect_acl_refused "/etc/qemu/bridge.conf: Too many open files"
             expect_audit 84 "uid=65534 bridge=br0 denied: the acl file failed to parse"
+        elif ((n < nofile_minimum)); then
+            expect_refused "$tun_failure"
+            expect_audit 84 "uid=65534 bridge=br0 allowed by /etc/qemu/bridge.conf:1, failed: $tun_failure"
         else
             expect_attached
             expect_audit 85 "allowed by /etc/qemu/bridge.conf:1 tap=tap"
