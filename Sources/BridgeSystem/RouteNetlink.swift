@@ -25,17 +25,7 @@ final class RouteNetlink {
     func request(
         _ type: UInt16, family: Int32, index: Int32, attributes: [UInt8] = []
     ) throws(SystemError) -> [ArraySlice<UInt8>] {
-        sequence &+= 1
-        var header = ifinfomsg()
-        header.ifi_family = UInt8(family)
-        header.ifi_index = index
-        let body = Self.bytes(of: header).padded() + attributes
-        var message = nlmsghdr()
-        message.nlmsg_len = UInt32(MemoryLayout<nlmsghdr>.size + body.count)
-        message.nlmsg_type = type
-        message.nlmsg_flags = sbh_NLM_F_REQUEST | sbh_NLM_F_ACK
-        message.nlmsg_seq = sequence
-        try send(Self.bytes(of: message) + body)
+        try send(type, flags: sbh_NLM_F_ACK, family: family, index: index, attributes: attributes)
         return try receiveUntilAcknowledged()
     }
 
@@ -44,20 +34,28 @@ final class RouteNetlink {
     /// and after `attempts` such answers it fails with EAGAIN rather than answer with a gap.
     func dump(_ type: UInt16, family: Int32, attempts: Int = 8) throws(SystemError) -> [ArraySlice<UInt8>] {
         for _ in 0..<attempts {
-            sequence &+= 1
-            var header = ifinfomsg()
-            header.ifi_family = UInt8(family)
-            let body = Self.bytes(of: header).padded()
-            var message = nlmsghdr()
-            message.nlmsg_len = UInt32(MemoryLayout<nlmsghdr>.size + body.count)
-            message.nlmsg_type = type
-            message.nlmsg_flags = sbh_NLM_F_REQUEST | sbh_NLM_F_DUMP
-            message.nlmsg_seq = sequence
-            try send(Self.bytes(of: message) + body)
+            try send(type, flags: sbh_NLM_F_DUMP, family: family, index: 0, attributes: [])
             let (payloads, interrupted) = try receiveUntilDone()
             if !interrupted { return payloads }
         }
         throw SystemError(call: "netlink", errno: EAGAIN)
+    }
+
+    /// One message, `struct ifinfomsg` and attributes, under a new sequence number.
+    private func send(
+        _ type: UInt16, flags: UInt16, family: Int32, index: Int32, attributes: [UInt8]
+    ) throws(SystemError) {
+        sequence &+= 1
+        var header = ifinfomsg()
+        header.ifi_family = UInt8(family)
+        header.ifi_index = index
+        let body = Self.bytes(of: header).padded() + attributes
+        var message = nlmsghdr()
+        message.nlmsg_len = UInt32(MemoryLayout<nlmsghdr>.size + body.count)
+        message.nlmsg_type = type
+        message.nlmsg_flags = sbh_NLM_F_REQUEST | flags
+        message.nlmsg_seq = sequence
+        try send(Self.bytes(of: message) + body)
     }
 
     private func send(_ bytes: [UInt8]) throws(SystemError) {
