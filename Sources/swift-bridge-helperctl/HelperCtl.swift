@@ -9,8 +9,8 @@ import BridgePolicy
 struct HelperCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swift-bridge-helperctl",
-        abstract: "Check bridge.conf, explain the helper's decisions, and diagnose a host.",
-        subcommands: [Lint.self, Explain.self, Doctor.self])
+        abstract: "Check bridge.conf, explain the helper's decisions, diagnose a host, and list who is on a bridge.",
+        subcommands: [Lint.self, Explain.self, Doctor.self, Who.self])
 }
 
 struct OutputOptions: ParsableArguments {
@@ -101,5 +101,32 @@ struct Doctor: ParsableCommand {
             json: { JSONReport.encode(JSONReport.doctor(findings, bridge: bridge)) },
             human: { HumanReport.doctor(findings, style: $0) })
         if findings.contains(where: { $0.status == .fail }) { throw ExitCode(1) }
+    }
+}
+
+struct Who: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List every tap on the bridges: whom the helper made it for, who holds it, and orphans.",
+        discussion: """
+            Read from the kernel now (one RTM_GETLINK dump, the one the helper counts for max=, and \
+            /proc). Run as root to see every holder: other users' processes cannot be inspected. \
+            Exit status: 0, or 1 when BRIDGE does not exist or the interfaces cannot be listed.
+            """)
+
+    @Argument(help: "Only the taps on this bridge.") var bridge: String?
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let inventory: TapInventory
+        do { inventory = try TapInventory.read() } catch {
+            fputs("swift-bridge-helperctl: cannot list the interfaces: \(error.message)\n", stderr)
+            throw ExitCode(1)
+        }
+        if let bridge, !inventory.interfaces.contains(bridge) {
+            fputs("swift-bridge-helperctl: there is no interface `\(bridge)' in this network namespace\n", stderr)
+            throw ExitCode(1)
+        }
+        let report = WhoReport(inventory: inventory, bridge: bridge, userNames: WhoReport.userNames())
+        output.emit(json: { JSONReport.encode(JSONReport.who(report)) }, human: { HumanReport.who(report, style: $0) })
     }
 }
