@@ -36,6 +36,10 @@ public enum HumanReport {
                 )
             }
         }
+        if let quota = explanation.quota {
+            lines.append(
+                "quota:    \(style.paint(TerminalText.printable(quota.summary.bytes), quota.isUsedUp ? .red : .green))")
+        }
         if !explanation.helperStderr.isEmpty {
             lines.append("the helper would print:")
             lines += explanation.helperStderr.map { "  " + TerminalText.printable($0.bytes) }

@@ -48,6 +48,19 @@ public enum JSONReport {
         public var errors: [String]
         /// The helper's stderr for this outcome, one line each, exactly as it prints them.
         public var helper_stderr: [String]
+        /// When the deciding allow rule has `max=N`.
+        public var quota: Quota?
+    }
+
+    public struct Quota: Codable, Equatable {
+        public var max: Int
+        public var rule: Rule
+        public var uid: UInt32
+        /// The caller's taps on the bridge now, and how many more may start; nil when not counted.
+        public var held: Int?
+        public var remaining: Int?
+        public var used_up: Bool
+        public var problem: String?
     }
 
     public struct DoctorItem: Codable, Equatable {
@@ -138,7 +151,12 @@ public enum JSONReport {
             name_problem: explanation.nameProblem?.description, acl_loaded: explanation.load?.succeeded,
             rule: deciding.map(rule), matching_rules: explanation.matchingRules.map(rule),
             errors: (explanation.load?.errors ?? []).map { text(oneLine($0.rendered.bytes)) },
-            helper_stderr: explanation.helperStderr.map { text($0.bytes) })
+            helper_stderr: explanation.helperStderr.map { text($0.bytes) },
+            quota: explanation.quota.map { use in
+                Quota(
+                    max: use.quota.limit, rule: rule(use.quota.rule), uid: use.uid, held: use.held,
+                    remaining: use.remaining, used_up: use.isUsedUp, problem: use.problem?.description)
+            })
     }
 
     public static func who(_ report: WhoReport) -> Who {
