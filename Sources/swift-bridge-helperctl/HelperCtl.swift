@@ -44,6 +44,8 @@ struct Explain: ParsableCommand {
         discussion: """
             Files are read as this user, or with --user (root only) as that user: uid, primary gid and \
             supplementary groups, exactly as the helper reads them when that user runs it. \
+            With a max=N rule: the user's taps on the bridge now, and how many more may start \
+            (none: denied, with the helper's refusal). \
             Exit status: 0 allowed, 1 denied.
             """)
 
