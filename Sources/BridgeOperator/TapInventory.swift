@@ -74,6 +74,13 @@ public struct TapInventory: Sendable {
 
     public func ports(of bridge: String) -> [TapDevice] { taps.filter { $0.master == bridge } }
 
+    /// The interface's own name for `name`, which may be one of its altnames (asked as the
+    /// helper asks, BridgeNames); nil when there is no such interface.
+    public func interfaceName(for name: String) -> String? {
+        if interfaces.contains(name) { return name }
+        return (try? BridgeNames.lookUp(Array(name.utf8)))?.kernelName.map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// Reads this namespace's interfaces (or its errno: a partial dump is no inventory) and
     /// every /proc/PID/fdinfo.
     public static func read(proc: String = "/proc") throws(SystemError) -> TapInventory {

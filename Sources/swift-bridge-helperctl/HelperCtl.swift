@@ -124,11 +124,15 @@ struct Who: ParsableCommand {
             fputs("swift-bridge-helperctl: cannot list the interfaces: \(error.message)\n", stderr)
             throw ExitCode(1)
         }
-        if let bridge, !inventory.interfaces.contains(bridge) {
-            fputs("swift-bridge-helperctl: there is no interface `\(bridge)' in this network namespace\n", stderr)
-            throw ExitCode(1)
+        var ownName: String?
+        if let bridge {
+            ownName = inventory.interfaceName(for: bridge)
+            if ownName == nil {
+                fputs("swift-bridge-helperctl: there is no interface `\(bridge)' in this network namespace\n", stderr)
+                throw ExitCode(1)
+            }
         }
-        let report = WhoReport(inventory: inventory, bridge: bridge, userNames: WhoReport.userNames())
+        let report = WhoReport(inventory: inventory, bridge: ownName, userNames: WhoReport.userNames())
         output.emit(json: { JSONReport.encode(JSONReport.who(report)) }, human: { HumanReport.who(report, style: $0) })
     }
 }
