@@ -20,8 +20,11 @@ public struct Explanation: Sendable {
     public var otherNames: [[UInt8]] = []
     /// Every rule that names this bridge (or another of its names) or `all`, in file order.
     public var matchingRules: [ACLRule]
+    /// When the deciding allow rule has `max=N`: the caller's count and remaining quota.
+    public var quota: QuotaUse?
 
-    public var isAllowed: Bool { decision?.isAllowed ?? false }
+    /// The helper would hand out a tap now: the rules allow it and the quota is not used up.
+    public var isAllowed: Bool { (decision?.isAllowed ?? false) && !(quota?.isUsedUp ?? false) }
 
     /// The helper's outcome in its own words.
     public var outcome: Message {
@@ -29,6 +32,7 @@ public struct Explanation: Sendable {
         if let load, !load.succeeded { return "denied: \(ACLLoadResult.failureMessage(for: file))" }
         if let failure { return "failed: \(failure.message)" }
         guard let decision else { return "denied" }
+        if let refused = quota?.outcome { return refused }
         let port = decision.portSettings.message
         return port.bytes.isEmpty ? decision.reason : "\(decision.reason), port settings: \(port)"
     }
@@ -40,11 +44,12 @@ public struct Explanation: Sendable {
         if let load, !load.succeeded { return HelperStderr.aclFailed(load, file: file) }
         if let failure { return failure.stderrLines }
         if let decision, !decision.isAllowed { return HelperStderr.denied }
-        return []
+        return quota?.helperStderr ?? []
     }
 
     /// `otherNames` looks the bridge's names up: by default in this network namespace, as the
-    /// helper does (BridgeNames.lookUp); `caller` reads who this process is, as the helper does.
+    /// helper does (BridgeNames.lookUp); `caller` reads who this process is, as the helper does;
+    /// `links` is the dump a `max=` rule's count is taken from.
     public init(
         bridge: [UInt8], file: [UInt8], source: any ACLFileSource = TrustedFileSource(),
         otherNames lookUp: ([UInt8]) throws(HelperFailure) -> [[UInt8]] = { bridge throws(HelperFailure) in
@@ -52,6 +57,9 @@ public struct Explanation: Sendable {
         },
         caller readCaller: () throws(HelperFailure) -> CallerIdentity = { () throws(HelperFailure) in
             try CallerIdentity.current()
+        },
+        links readLinks: () -> Result<LinkTable, SystemError> = {
+            do throws(SystemError) { return .success(try LinkTable.read()) } catch { return .failure(error) }
         }
     ) {
         self.bridge = bridge
@@ -71,7 +79,12 @@ public struct Explanation: Sendable {
         do { otherNames = try lookUp(bridge) } catch { failure = failure ?? error }
         matchingRules = load.rules.filter { rule in ([bridge] + otherNames).contains { rule.matches(bridge: $0) } }
         if load.succeeded, failure == nil, let caller {
-            decision = decide(bridge: bridge, otherNames: otherNames, caller: caller, rules: load.rules)
+            let decision = decide(bridge: bridge, otherNames: otherNames, caller: caller, rules: load.rules)
+            self.decision = decision
+            if let quota = TapQuota(decision) {
+                self.quota = QuotaUse(
+                    quota, uid: caller.uid, bridge: bridge, names: [bridge] + otherNames, links: readLinks())
+            }
         }
     }
 }

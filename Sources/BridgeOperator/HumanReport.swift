@@ -36,6 +36,10 @@ public enum HumanReport {
                 )
             }
         }
+        if let quota = explanation.quota {
+            lines.append(
+                "quota:    \(style.paint(TerminalText.printable(quota.summary.bytes), quota.isUsedUp ? .red : .green))")
+        }
         if !explanation.helperStderr.isEmpty {
             lines.append("the helper would print:")
             lines += explanation.helperStderr.map { "  " + TerminalText.printable($0.bytes) }
@@ -66,4 +70,45 @@ public enum HumanReport {
 
 extension String {
     func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}
+
+extension HumanReport {
+    /// One paragraph per tap: bridge, name and whose it is, then who holds it or how to remove it.
+    public static func who(_ report: WhoReport, style: TerminalText) -> String {
+        var lines: [String] = []
+        for tap in report.taps {
+            let place = "\(tap.master.map { TerminalText.printable(Array($0.utf8)) } ?? "(no bridge)") \(tap.name)"
+            let owner = tap.owner.map(report.user) ?? "none"
+            let whose: String
+            if let marked = tap.markedUID {
+                whose =
+                    tap.ownerChanged
+                    ? "made for \(report.user(marked)); tun owner now \(owner): changed by a holder of its fd"
+                    : "made for \(report.user(marked))"
+            } else {
+                whose = "not made by swift-bridge-helper (tun owner \(owner))"
+            }
+            lines.append("\(style.paint(place, .blue)): \(whose)")
+            for holder in tap.holders {
+                let command = holder.command.isEmpty ? "?" : TerminalText.printable(Array(holder.command.utf8))
+                lines.append("  held by pid \(holder.pid): \(command)")
+            }
+            if tap.isOrphan {
+                let nobody =
+                    report.holdersComplete
+                    ? "persistent and held by no process: an orphan"
+                    : "persistent and held by no process we could inspect: an orphan unless another user's process holds it"
+                lines.append("  \(style.paint(nobody, .yellow)); remove it with: \(tap.removal)")
+            } else if tap.holders.isEmpty {
+                lines.append("  held by no process we could inspect")
+            }
+        }
+        let on = report.bridge.map { " on \(TerminalText.printable(Array($0.utf8)))" } ?? ""
+        let orphans = report.orphans.count
+        lines.append("\(report.taps.count) tap(s)\(on), \(orphans) orphan(s)")
+        if !report.holdersComplete {
+            lines.append("not root: other users' processes could not be inspected, so their holders are not shown")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
 }

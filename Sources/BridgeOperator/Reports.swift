@@ -1,7 +1,7 @@
 import BridgePolicy
 import FoundationEssentials
 
-/// The `--json` shapes of the three commands. Keys are snake_case, sorted, and stable:
+/// The `--json` shapes of the commands. Keys are snake_case, sorted, and stable:
 /// scripts may depend on them (they are listed in the README). Bytes from files that are
 /// not UTF-8 appear with U+FFFD in JSON; the human output shows them as `\xNN`.
 public enum JSONReport {
@@ -48,6 +48,19 @@ public enum JSONReport {
         public var errors: [String]
         /// The helper's stderr for this outcome, one line each, exactly as it prints them.
         public var helper_stderr: [String]
+        /// When the deciding allow rule has `max=N`.
+        public var quota: Quota?
+    }
+
+    public struct Quota: Codable, Equatable {
+        public var max: Int
+        public var rule: Rule
+        public var uid: UInt32
+        /// The caller's taps on the bridge now, and how many more may start; nil when not counted.
+        public var held: Int?
+        public var remaining: Int?
+        public var used_up: Bool
+        public var problem: String?
     }
 
     public struct DoctorItem: Codable, Equatable {
@@ -62,6 +75,40 @@ public enum JSONReport {
         public var healthy: Bool
         public var counts: [String: Int]
         public var findings: [DoctorItem]
+    }
+
+    public struct Account: Codable, Equatable {
+        public var uid: UInt32
+        /// nil when no account in /etc/passwd has the uid.
+        public var name: String?
+    }
+
+    public struct Holder: Codable, Equatable {
+        public var pid: Int32
+        public var command: String
+    }
+
+    public struct Tap: Codable, Equatable {
+        public var name: String
+        public var bridge: String?
+        /// Whom the helper made it for (its mark); nil when something else made it.
+        public var made_for: Account?
+        /// The tun driver's owner now; a holder of the fd may have changed it.
+        public var tun_owner: Account?
+        public var tun_group: UInt32?
+        public var owner_changed: Bool
+        public var persistent: Bool
+        public var orphan: Bool
+        /// The command that removes an orphan; nil for a tap that is held.
+        public var remove: String?
+        public var holders: [Holder]
+    }
+
+    public struct Who: Codable, Equatable {
+        public var bridge: String?
+        public var holders_complete: Bool
+        public var orphans: Int
+        public var taps: [Tap]
     }
 
     public static func encode<T: Encodable>(_ value: T) -> String {
@@ -104,7 +151,25 @@ public enum JSONReport {
             name_problem: explanation.nameProblem?.description, acl_loaded: explanation.load?.succeeded,
             rule: deciding.map(rule), matching_rules: explanation.matchingRules.map(rule),
             errors: (explanation.load?.errors ?? []).map { text(oneLine($0.rendered.bytes)) },
-            helper_stderr: explanation.helperStderr.map { text($0.bytes) })
+            helper_stderr: explanation.helperStderr.map { text($0.bytes) },
+            quota: explanation.quota.map { use in
+                Quota(
+                    max: use.quota.limit, rule: rule(use.quota.rule), uid: use.uid, held: use.held,
+                    remaining: use.remaining, used_up: use.isUsedUp, problem: use.problem?.description)
+            })
+    }
+
+    public static func who(_ report: WhoReport) -> Who {
+        let account = { (uid: UInt32) in Account(uid: uid, name: report.userNames[uid]) }
+        return Who(
+            bridge: report.bridge, holders_complete: report.holdersComplete, orphans: report.orphans.count,
+            taps: report.taps.map { tap in
+                Tap(
+                    name: tap.name, bridge: tap.master, made_for: tap.markedUID.map(account),
+                    tun_owner: tap.owner.map(account), tun_group: tap.group, owner_changed: tap.ownerChanged,
+                    persistent: tap.persistent, orphan: tap.isOrphan, remove: tap.isOrphan ? tap.removal : nil,
+                    holders: tap.holders.map { Holder(pid: $0.pid, command: $0.command) })
+            })
     }
 
     public static func doctor(_ findings: [DoctorFinding], bridge: String?) -> Doctor {

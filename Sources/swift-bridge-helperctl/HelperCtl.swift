@@ -9,8 +9,8 @@ import BridgePolicy
 struct HelperCtl: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "swift-bridge-helperctl",
-        abstract: "Check bridge.conf, explain the helper's decisions, and diagnose a host.",
-        subcommands: [Lint.self, Explain.self, Doctor.self])
+        abstract: "Check bridge.conf, explain the helper's decisions, diagnose a host, and list who is on a bridge.",
+        subcommands: [Lint.self, Explain.self, Doctor.self, Who.self])
 }
 
 struct OutputOptions: ParsableArguments {
@@ -44,6 +44,8 @@ struct Explain: ParsableCommand {
         discussion: """
             Files are read as this user, or with --user (root only) as that user: uid, primary gid and \
             supplementary groups, exactly as the helper reads them when that user runs it. \
+            With a max=N rule: the user's taps on the bridge now, and how many more may start \
+            (none: denied, with the helper's refusal). \
             Exit status: 0 allowed, 1 denied.
             """)
 
@@ -101,5 +103,36 @@ struct Doctor: ParsableCommand {
             json: { JSONReport.encode(JSONReport.doctor(findings, bridge: bridge)) },
             human: { HumanReport.doctor(findings, style: $0) })
         if findings.contains(where: { $0.status == .fail }) { throw ExitCode(1) }
+    }
+}
+
+struct Who: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List every tap on the bridges: whom the helper made it for, who holds it, and orphans.",
+        discussion: """
+            Read from the kernel now (one RTM_GETLINK dump, the one the helper counts for max=, and \
+            /proc). Run as root to see every holder: other users' processes cannot be inspected. \
+            Exit status: 0, or 1 when BRIDGE does not exist or the interfaces cannot be listed.
+            """)
+
+    @Argument(help: "Only the taps on this bridge.") var bridge: String?
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let inventory: TapInventory
+        do { inventory = try TapInventory.read() } catch {
+            fputs("swift-bridge-helperctl: cannot list the interfaces: \(error.message)\n", stderr)
+            throw ExitCode(1)
+        }
+        var ownName: String?
+        if let bridge {
+            ownName = inventory.interfaceName(for: bridge)
+            if ownName == nil {
+                fputs("swift-bridge-helperctl: there is no interface `\(bridge)' in this network namespace\n", stderr)
+                throw ExitCode(1)
+            }
+        }
+        let report = WhoReport(inventory: inventory, bridge: ownName, userNames: WhoReport.userNames())
+        output.emit(json: { JSONReport.encode(JSONReport.who(report)) }, human: { HumanReport.who(report, style: $0) })
     }
 }

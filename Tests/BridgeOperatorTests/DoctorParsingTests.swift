@@ -1,4 +1,5 @@
 import BridgePolicy
+import BridgeSystem
 import Testing
 
 @testable import BridgeOperator
@@ -96,15 +97,6 @@ struct DoctorParsingTests {
         #expect(loaded.map(\.status) == [.ok])
     }
 
-    @Test func tunFlagsAndOwnersAsSysfsWritesThem() {
-        // `ip tuntap add mode tap`: IFF_TAP | IFF_NO_PI | IFF_PERSIST; the helper's: no IFF_PERSIST.
-        #expect(TunFlags(sysfs: "0x1802")?.persistent == true)
-        #expect(TunFlags(sysfs: "0x5002")?.persistent == false)
-        #expect(TunFlags(sysfs: "1802") == nil)
-        #expect(TapInventory.id("-1") == nil)
-        #expect(TapInventory.id("1000") == 1000)
-    }
-
     @Test func fdinfoNamesTheAttachedInterface() {
         let attached = "pos:\t0\nflags:\t02000002\nmnt_id:\t25\nino:\t1049\niff:\ttap0\n"
         #expect(TunHolders.interfaceName(fdinfo: attached) == "tap0")
@@ -115,18 +107,20 @@ struct DoctorParsingTests {
     @Test func orphanIsPersistentAndUnheld() {
         let tap = TapDevice(name: "tap0", master: "br0", persistent: true, owner: 1000, group: nil, holders: [])
         #expect(tap.isOrphan)
+        let held = [TapHolder(pid: 42, command: "qemu")]
         #expect(
-            !TapDevice(name: "tap1", master: "br0", persistent: true, owner: nil, group: nil, holders: [42]).isOrphan)
+            !TapDevice(name: "tap1", master: "br0", persistent: true, owner: nil, group: nil, holders: held).isOrphan)
         #expect(
             !TapDevice(name: "tap2", master: "br0", persistent: false, owner: nil, group: nil, holders: []).isOrphan)
-        let inventory = TapInventory(taps: [tap], holdersComplete: true)
+        let inventory = Result<TapInventory, SystemError>.success(TapInventory(taps: [tap], holdersComplete: true))
         let checks = TapHolderChecks(bridge: "br0", inventory: inventory)
         let finding = checks.orphans(on: "br0")
         #expect(finding.status == .warn && finding.fix == "ip link delete tap0")
         #expect(
-            TapHolderChecks(bridge: "br0", inventory: TapInventory(taps: [tap], holdersComplete: false)).orphans(
-                on: "br0"
-            ).status == .info)
+            TapHolderChecks(bridge: "br0", inventory: .success(TapInventory(taps: [tap], holdersComplete: false)))
+                .orphans(
+                    on: "br0"
+                ).status == .info)
         #expect(checks.orphans(on: "br1").status == .ok)
     }
 

@@ -30,6 +30,12 @@ struct ACLChecks {
         let who = user.uid == 0 ? "root (root reads every include; try `explain \(bridge) --user NAME')" : user.name
         if explanation.isAllowed {
             findings.append(DoctorFinding("acl.decision", .ok, "\(bridge) is \(explanation.outcome) for \(who)"))
+        } else if explanation.quota?.isUsedUp == true {
+            // The rules allow it; the caller's taps use up the rule's max=.
+            findings.append(
+                DoctorFinding(
+                    "acl.decision", .fail, "\(bridge) is \(explanation.outcome) for \(who)",
+                    fix: "swift-bridge-helperctl who \(bridge)   # whose taps they are; stop a VM or remove an orphan"))
         } else {
             findings.append(
                 DoctorFinding(

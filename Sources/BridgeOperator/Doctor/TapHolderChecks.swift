@@ -1,3 +1,4 @@
+import BridgeSystem
 @preconcurrency import Glibc
 
 /// What the holder of a tap's descriptor can do that the helper cannot forbid (SECURITY.md,
@@ -8,7 +9,12 @@
 struct TapHolderChecks {
     let bridge: String?
     var sysfs = "/sys/class/net"
-    var inventory = TapInventory.read()
+    /// The interfaces from the kernel (the dump the helper reads), or why they could not be listed.
+    var inventory: Result<TapInventory, SystemError> = Self.readInventory()
+
+    static func readInventory() -> Result<TapInventory, SystemError> {
+        do throws(SystemError) { return .success(try TapInventory.read()) } catch { return .failure(error) }
+    }
 
     func findings() -> [DoctorFinding] {
         bridges().flatMap { [orphans(on: $0), mac(of: $0)] }
@@ -21,13 +27,22 @@ struct TapHolderChecks {
     }
 
     func orphans(on bridge: String) -> DoctorFinding {
+        let inventory: TapInventory
+        switch self.inventory {
+        case .success(let read): inventory = read
+        case .failure(let error):
+            return DoctorFinding(
+                "bridge.orphan_taps", .info, "whether taps on `\(bridge)' are left unheld: unknown (\(error.message))")
+        }
         let left = inventory.ports(of: bridge).filter(\.isOrphan)
         guard !left.isEmpty else {
             return DoctorFinding(
                 "bridge.orphan_taps", .ok, "no persistent tap on `\(bridge)' is left without a process holding it")
         }
         let described = left.map { tap in
-            "\(tap.name) (owner \(tap.owner.map { "uid \($0)" } ?? "none")\(tap.group.map { ", group \($0)" } ?? ""))"
+            let made = tap.markedUID.map { "made by the helper for uid \($0), " } ?? ""
+            return
+                "\(tap.name) (\(made)owner \(tap.owner.map { "uid \($0)" } ?? "none")\(tap.group.map { ", group \($0)" } ?? ""))"
         }
         let status: DoctorFinding.Status = inventory.holdersComplete ? .warn : .info
         let held =
@@ -36,7 +51,7 @@ struct TapHolderChecks {
         return DoctorFinding(
             "bridge.orphan_taps", status,
             "persistent tap(s) on `\(bridge)' that \(held): \(described.joined(separator: ", ")): they stay on the bridge after QEMU exits, and a tap's owner can attach to it again whatever bridge.conf says now",
-            fix: left.map { "ip link delete \($0.name)" }.joined(separator: " && "))
+            fix: left.map(\.removal).joined(separator: " && "))
     }
 
     /// NET_ADDR_SET (3) in addr_assign_type: the address was set from user space (ip link,
