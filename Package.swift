@@ -11,6 +11,10 @@ let package = Package(
         .executable(name: "bridge-helper-probe", targets: ["bridge-helper-probe"]),
         .library(name: "BridgePolicy", targets: ["BridgePolicy"]),
         .library(name: "BridgeSystem", targets: ["BridgeSystem"]),
+        // The broker (broker mode): a root service started by a systemd socket, one child per client.
+        .executable(name: "swift-bridge-helperd", targets: ["swift-bridge-helperd"]),
+        // An unprivileged user's multiqueue tap from the broker, passed to the command it runs (QEMU).
+        .executable(name: "swift-bridge-tap", targets: ["swift-bridge-tap"]),
         // The unprivileged operator tool: lint, explain, doctor. Never installed setuid.
         .executable(name: "swift-bridge-helperctl", targets: ["swift-bridge-helperctl"]),
     ],
@@ -33,6 +37,8 @@ let package = Package(
             name: "BridgeSystem", dependencies: ["BridgePolicy", "CBridgeShim", "CLibcap", "SocketMessage"]),
         .executableTarget(
             name: "swift-bridge-helper", dependencies: ["BridgePolicy", "BridgeSystem", "CHelperStartup"]),
+        .executableTarget(name: "swift-bridge-helperd", dependencies: ["BridgePolicy", "BridgeSystem"]),
+        .executableTarget(name: "swift-bridge-tap", dependencies: ["BridgePolicy", "BridgeSystem"]),
         .executableTarget(name: "bridge-helper-probe", dependencies: ["CBridgeShim", "SocketMessage"]),
         // Per-VM-start cost and concurrency against the C helper (run by scripts/bench).
         .executableTarget(

@@ -56,10 +56,15 @@ public func parseArguments(_ arguments: [[UInt8]]) -> Result<HelperRequest, Argu
     }
     // `--fd=-1` is the C helper's "no fd given" sentinel, so it means usage there too.
     guard let bridge, let fdText, fdText != [UInt8](ascii: "-1") else { return .failure(.usage) }
-    guard bridge.count <= InterfaceName.maximumLength else { return .failure(.nameTooLong(bridge)) }
-    if let why = InterfaceName.problem(with: bridge) {
-        return .failure(.invalidBridgeName(bridge, why))
-    }
+    if let problem = bridgeNameProblem(bridge) { return .failure(problem) }
     guard let fd = DecimalNumber.parse(fdText, in: 0...Int32.max) else { return .failure(.invalidSocketFD(fdText)) }
     return .success(HelperRequest(useVnet: useVnet, bridge: bridge, socketFD: fd))
+}
+
+/// What is wrong with a requested bridge name, if anything: the C helper's length check, then
+/// ours. The helper checks `--br=` with it, the broker an OpenTap call's `bridge`.
+public func bridgeNameProblem(_ bridge: [UInt8]) -> ArgumentProblem? {
+    guard bridge.count <= InterfaceName.maximumLength else { return .nameTooLong(bridge) }
+    if let why = InterfaceName.problem(with: bridge) { return .invalidBridgeName(bridge, why) }
+    return nil
 }

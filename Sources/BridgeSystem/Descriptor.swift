@@ -6,6 +6,8 @@
 /// process does not own (the caller's `--fd=`) stay plain numbers.
 public final class Descriptor {
     private let rawValue: Int32
+    /// False once handed on for good (`release`): an exec'd program owns it then.
+    private var owned = true
 
     init(owning rawValue: Int32) { self.rawValue = rawValue }
 
@@ -15,7 +17,7 @@ public final class Descriptor {
     }
 
     // Linux frees the number even when close fails (EINTR included): never retried.
-    deinit { _ = close(rawValue) }
+    deinit { if owned { _ = close(rawValue) } }
 
     /// One system call on this descriptor (see the free `syscall`).
     @discardableResult
@@ -23,5 +25,17 @@ public final class Descriptor {
         _ name: StaticString, _ body: (Int32) -> Result
     ) throws(SystemError) -> Result {
         try BridgeSystem.syscall(name) { body(rawValue) }
+    }
+
+    /// Several descriptors' numbers lent to one call (sendmsg of a multiqueue tap's fds).
+    static func withNumbers<Result>(of descriptors: [Descriptor], _ body: ([Int32]) -> Result) -> Result {
+        withExtendedLifetime(descriptors) { body(descriptors.map(\.rawValue)) }
+    }
+
+    /// Gives the number up for good, inheritable across exec: the program run next owns it.
+    public func releaseForExec() throws(SystemError) -> Int32 {
+        try syscall("fcntl(F_SETFD)") { fcntl($0, F_SETFD, 0) }
+        owned = false
+        return rawValue
     }
 }

@@ -50,7 +50,15 @@ struct KernelCalls: PrivilegedCalls {
         return features
     }
     func createTap(_ tun: Descriptor, flags: Int16) throws(SystemError) -> [UInt8] {
-        var ifr = InterfaceRequest(name: Array("tap%d".utf8))
+        try setInterface(of: tun, name: Array("tap%d".utf8), flags: flags)
+    }
+    func attachQueue(_ tun: Descriptor, to name: [UInt8], flags: Int16) throws(SystemError) {
+        try setInterface(of: tun, name: name, flags: flags)
+    }
+    /// TUNSETIFF: the name the kernel gave (a template's number filled in).
+    @discardableResult
+    func setInterface(of tun: Descriptor, name: [UInt8], flags: Int16) throws(SystemError) -> [UInt8] {
+        var ifr = InterfaceRequest(name: name)
         ifr.raw.ifr_ifru.ifru_flags = flags
         try tun.syscall("ioctl(TUNSETIFF)") { sbh_ioctl($0, sbh_TUNSETIFF, &ifr.raw) }
         return ifr.name
@@ -63,5 +71,10 @@ struct KernelCalls: PrivilegedCalls {
     }
 
     func audit(_ outcome: Message) throws(SystemError) { try auditLog.write(outcome, failed: false) }
-    func send(_ tun: Descriptor, over socket: Int32) throws(SystemError) { try CallerSocket.send(tun, over: socket) }
+    func send(_ queues: [Descriptor], of tap: [UInt8], to recipient: TapRecipient) throws(SystemError) {
+        switch recipient {
+        case .helperSocket(let socket): try CallerSocket.send(queues[0], over: socket)
+        case .brokerClient(let connection): try connection.replyWithTap(tap, queues: queues)
+        }
+    }
 }

@@ -40,13 +40,15 @@ protocol PrivilegedCalls {
     func features(of tun: Tun) throws(SystemError) -> UInt32
     /// TUNSETIFF with the name template `tap%d`; returns the name the kernel gave.
     func createTap(_ tun: Tun, flags: Int16) throws(SystemError) -> [UInt8]
+    /// TUNSETIFF with the made tap's name: one more queue of a multiqueue tap.
+    func attachQueue(_ tun: Tun, to name: [UInt8], flags: Int16) throws(SystemError)
     /// TUNSETOWNER, TUNSETGROUP: the kernel records the caller as the tap's owner.
     func setOwner(_ uid: UInt32, of tun: Tun) throws(SystemError)
     func setGroup(_ gid: UInt32, of tun: Tun) throws(SystemError)
 
-    // The end: the audit line, then the fd to the caller.
+    // The end: the audit line, then the fds to the caller.
     func audit(_ outcome: Message) throws(SystemError)
-    func send(_ tun: Tun, over socket: Int32) throws(SystemError)
+    func send(_ queues: [Tun], of tap: [UInt8], to recipient: TapRecipient) throws(SystemError)
 }
 
 /// What a VLAN rule needs to know about the bridge.

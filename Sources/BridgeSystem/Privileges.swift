@@ -11,8 +11,10 @@ public enum PrivilegeSource: Equatable, Sendable {
     case rootCaller
     /// File capability cap_net_admin+ep: the uid is already the caller's.
     case fileCapability
-    /// No CAP_NET_ADMIN at all: the helper cannot work, and says how to fix it.
+    /// No CAP_NET_ADMIN at all: the helper asks the broker, if there is one, or says how to fix it.
     case noPrivilege
+    /// The broker's child: root that became the peer the kernel named, keeping only CAP_NET_ADMIN.
+    case brokerPeer
 }
 
 /// What `Privileges.narrow` found and left.
@@ -34,22 +36,48 @@ public enum Privileges {
         let source: PrivilegeSource
         if try hasRootID() {
             source = uid == 0 ? .rootCaller : .setuidRoot
-            try dropBoundingAndAmbient()
-            do { try IdentitySwitch.become(uid: uid, gid: gid, groups: nil, keepingCapabilities: true) } catch {
-                switch error {
-                case .call(let failed): throw failure(failed.message)
-                case .mismatch(let found):
-                    throw failure(idsProblem(found, uid: uid, gid: gid) ?? "the ids are not as expected")
-                }
-            }
+            try becomeKeepingCapabilities(uid: uid, gid: gid, groups: nil)
         } else {
             source = hasPermitted(CAP_NET_ADMIN) ? .fileCapability : .noPrivilege
         }
+        try finish(source, uid: uid, gid: gid)
+        return NarrowedPrivileges(source: source, callerSetNoNewPrivs: callerSetNoNewPrivs)
+    }
+
+    /// The broker's child, root until now, becomes the peer the kernel named on its connection:
+    /// its uid, gid and supplementary groups (SO_PEERGROUPS, since the ACL's `group=` and a
+    /// group-readable include depend on them), with CAP_NET_ADMIN alone, exactly as the setuid
+    /// helper narrows itself.
+    public static func narrow(toPeer peer: CallerIdentity) throws(HelperFailure) {
+        let ids: RealEffectiveSaved
+        do { ids = try ProcessCredentials.userIDs() } catch { throw failure(error.message) }
+        guard ids.are(0) else { throw failure("the broker runs as uid \(ids.message), not as root") }
+        try becomeKeepingCapabilities(uid: peer.uid, gid: peer.gid, groups: peer.supplementaryGroups)
+        try finish(.brokerPeer, uid: peer.uid, gid: peer.gid)
+    }
+
+    /// Root's way down: the bounding and ambient sets emptied, then the switch with keepcaps.
+    static func becomeKeepingCapabilities(uid: uid_t, gid: gid_t, groups: [gid_t]?) throws(HelperFailure) {
+        try dropBoundingAndAmbient()
+        do { try IdentitySwitch.become(uid: uid, gid: gid, groups: groups, keepingCapabilities: true) } catch {
+            switch error {
+            case .call(let failed): throw failure(failed.message)
+            case .mismatch(let found):
+                throw failure(idsProblem(found, uid: uid, gid: gid) ?? "the ids or groups are not as expected")
+            }
+        }
+    }
+
+    /// CAP_NET_ADMIN alone (or nothing), no_new_privs, not dumpable; then all of it read back.
+    /// A helper with no privilege stays dumpable: it holds nothing its caller could take, and
+    /// the broker it asks must be able to read its network namespace (/proc/PID/ns/net).
+    static func finish(_ source: PrivilegeSource, uid: uid_t, gid: gid_t) throws(HelperFailure) {
         try setCapabilities(keepingNetAdmin: source != .noPrivilege)
         try call("prctl(PR_SET_NO_NEW_PRIVS)") { sbh_prctl(sbh_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) }
-        try call("prctl(PR_SET_DUMPABLE)") { sbh_prctl(sbh_PR_SET_DUMPABLE, 0, 0, 0, 0) }
+        if source != .noPrivilege {
+            try call("prctl(PR_SET_DUMPABLE)") { sbh_prctl(sbh_PR_SET_DUMPABLE, 0, 0, 0, 0) }
+        }
         try verify(source, uid: uid, gid: gid)
-        return NarrowedPrivileges(source: source, callerSetNoNewPrivs: callerSetNoNewPrivs)
     }
 
     public static func realUserID() -> uid_t { getuid() }
@@ -160,12 +188,13 @@ public enum Privileges {
                 "\(differing.map { "capability \(Int32($0))" } ?? "the capability state") is not as expected after the drop"
             )
         }
-        if source == .setuidRoot || source == .rootCaller {
+        if source == .setuidRoot || source == .rootCaller || source == .brokerPeer {
             for capability in allCapabilities() where cap_get_bound(capability) != 0 {
                 throw failure("capability \(Int32(capability)) is still in the bounding set")
             }
         }
-        guard sbh_prctl(sbh_PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1, sbh_prctl(sbh_PR_GET_DUMPABLE, 0, 0, 0, 0) == 0
+        guard sbh_prctl(sbh_PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) == 1,
+            source == .noPrivilege || sbh_prctl(sbh_PR_GET_DUMPABLE, 0, 0, 0, 0) == 0
         else { throw failure("no_new_privs or dumpable not set") }
     }
 

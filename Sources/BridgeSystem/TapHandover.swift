@@ -4,21 +4,21 @@ import BridgePolicy
 public enum TapHandover {
     /// Checks the caller's socket and opens the control socket (contract step 1), then runs
     /// the acts with the kernel's calls. `audit` is connected and names the bridge.
-    public static func run(
-        socket: Int32, bridge: BridgeNames, decision: Decision, caller: CallerIdentity, vnetHeader: Bool,
-        audit: AuditLog
+    static func run(
+        to recipient: TapRecipient, bridge: BridgeNames, decision: Decision, caller: CallerIdentity,
+        vnetHeader: Bool, queues: Int, audit: AuditLog
     ) throws(HandoverFailure) {
         let kernel: KernelCalls
         do {
-            try CallerSocket.validate(socket)
+            if case .helperSocket(let socket) = recipient { try CallerSocket.validate(socket) }
             kernel = KernelCalls(control: try openControlSocket(), auditLog: audit)
         } catch {
             throw HandoverFailure(error, after: decision)
         }
         let acts = PrivilegedActs(
             bridge: BridgeAttachment(calls: kernel, bridge: bridge), decision: decision, caller: caller,
-            vnetHeader: vnetHeader)
-        try acts.run(socket: socket)
+            vnetHeader: vnetHeader, queues: queues)
+        try acts.run(to: recipient)
     }
 
     static func openControlSocket() throws(HelperFailure) -> ControlSocket {
@@ -52,10 +52,11 @@ struct PrivilegedActs<Calls: PrivilegedCalls> {
     let decision: Decision
     let caller: CallerIdentity
     let vnetHeader: Bool
+    var queues = 1
 
     var calls: Calls { bridge.calls }
 
-    func run(socket: Int32) throws(HandoverFailure) {
+    func run(to recipient: TapRecipient) throws(HandoverFailure) {
         let quota = TapQuota(decision)
         let tap: TapDevice<Calls>
         do throws(HelperFailure) {
@@ -70,7 +71,7 @@ struct PrivilegedActs<Calls: PrivilegedCalls> {
             }
             var port = try PortSetup.prepare(for: decision, bridge: bridge, netlink: netlink!, bridgeIndex: askIndex)
             if let quota { try checkQuota(quota, bridgeIndex: try askIndex(), netlink!, countingNew: false) }
-            tap = try TapDevice.create(vnetHeader: vnetHeader, calls)
+            tap = try TapDevice.create(vnetHeader: vnetHeader, queues: queues, calls)
             try tap.setOwner(caller, calls)
             try bridge.setMTU(mtu, of: tap.name)
             try bridge.setHighMAC(of: tap.name)
@@ -81,16 +82,17 @@ struct PrivilegedActs<Calls: PrivilegedCalls> {
             // Counted again with the new port on the bridge, still down: a racing request is seen.
             if let quota { try checkQuota(quota, bridgeIndex: try askIndex(), netlink!, countingNew: true) }
             let portSettings: Message = port.map { " \($0.message)" } ?? ""
+            let queueCount: Message = queues > 1 ? " queues=\(queues)" : ""
             (port, netlink) = (nil, nil)  // the netlink socket closes: nothing after this needs it
             try bridge.bringUp(tap.name)
             // The line goes out before the fd: a caller that kills us as the fd arrives has it logged.
-            do { try calls.audit("\(decision.reason) tap=\(tap.name)\(portSettings)") } catch {
+            do { try calls.audit("\(decision.reason) tap=\(tap.name)\(queueCount)\(portSettings)") } catch {
                 throw AuditLog.writeFailure(error)
             }
         } catch {
             throw HandoverFailure(error, after: decision)
         }
-        do { try calls.send(tap.tun, over: socket) } catch {
+        do { try calls.send(tap.queues, of: tap.name, to: recipient) } catch {
             let failure = CallerSocket.sendFailure(error)
             throw HandoverFailure(failure: failure, outcome: "tap=\(tap.name) not handed over: \(failure.message)")
         }

@@ -27,6 +27,7 @@ const uint32_t sbh_ETHTOOL_GDRVINFO = ETHTOOL_GDRVINFO;
 const short sbh_IFF_TAP = IFF_TAP;
 const short sbh_IFF_NO_PI = IFF_NO_PI;
 const short sbh_IFF_VNET_HDR = IFF_VNET_HDR;
+const short sbh_IFF_MULTI_QUEUE = IFF_MULTI_QUEUE;
 const short sbh_IFF_UP = IFF_UP;
 const int sbh_O_PATH = O_PATH;
 const int sbh_PR_SET_NO_NEW_PRIVS = PR_SET_NO_NEW_PRIVS;
@@ -34,6 +35,7 @@ const int sbh_PR_GET_NO_NEW_PRIVS = PR_GET_NO_NEW_PRIVS;
 const int sbh_PR_SET_DUMPABLE = PR_SET_DUMPABLE;
 const int sbh_PR_GET_DUMPABLE = PR_GET_DUMPABLE;
 const int sbh_PR_SET_KEEPCAPS = PR_SET_KEEPCAPS;
+const int sbh_SO_PEERGROUPS = SO_PEERGROUPS;
 
 const int sbh_NETLINK_ROUTE = NETLINK_ROUTE;
 const uint16_t sbh_RTM_GETLINK = RTM_GETLINK;
@@ -80,6 +82,17 @@ int sbh_getresuid(uid_t *r, uid_t *e, uid_t *s) { return getresuid(r, e, s); }
 int sbh_getresgid(gid_t *r, gid_t *e, gid_t *s) { return getresgid(r, e, s); }
 int sbh_setresuid(uid_t r, uid_t e, uid_t s) { return setresuid(r, e, s); }
 int sbh_setresgid(gid_t r, gid_t e, gid_t s) { return setresgid(r, e, s); }
+int sbh_accept_cloexec(int fd) { return accept4(fd, NULL, NULL, SOCK_CLOEXEC); }
+
+int sbh_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
+    struct ucred credentials = {0};
+    socklen_t length = sizeof credentials;
+    int result = getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length);
+    *pid = credentials.pid;
+    *uid = credentials.uid;
+    *gid = credentials.gid;
+    return result;
+}
 
 size_t sbh_cmsg_space(size_t length) { return CMSG_SPACE(length); }
 size_t sbh_cmsg_len(size_t length) { return CMSG_LEN(length); }

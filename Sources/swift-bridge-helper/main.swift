@@ -6,23 +6,15 @@ import BridgeSystem
 import CHelperStartup
 @preconcurrency import Glibc
 
-let aclPath = Array("/etc/qemu/bridge.conf".utf8)
+func fail(_ failure: HelperFailure) -> Never { stop(failure.stderrLines) }
 
-func fail(_ failure: HelperFailure, audit: AuditLog? = nil, outcome: Message? = nil) -> Never {
-    StandardStreams.printFailure(failure)
-    exitFailed(audit: audit, outcome: outcome ?? "failed: \(failure.message)")
-}
-
-/// A refusal by the ACL, in the lines BridgePolicy builds (`explain` shows the same).
-func refuse(_ lines: [Message], audit: AuditLog, outcome: Message) -> Never {
+/// The one way out of a request that got no tap, a refusal by the ACL in the lines
+/// BridgePolicy builds (`explain` shows the same) or a failure: its lines, its audit line
+/// once the log is connected, then exit 1.
+func stop(_ lines: [Message], audit: AuditLog? = nil, outcome: Message? = nil) -> Never {
     for line in lines { StandardStreams.printError(line) }
-    exitFailed(audit: audit, outcome: outcome)
-}
-
-/// The one way out after a failure, once its message is printed.
-func exitFailed(audit: AuditLog?, outcome: Message) -> Never {
     // A refusal whose line cannot be written is still a refusal: nothing more to do.
-    if let audit { try? audit.record(outcome, failed: true) }
+    if let audit, let outcome { try? audit.record(outcome, failed: true) }
     StandardStreams.waitUntilErrorsAreRead()
     exit(1)
 }
@@ -54,40 +46,22 @@ func runHelper() -> Never {
     case .success(let parsed): request = parsed
     case .failure(let problem): fail(HelperFailure(problem.message))
     }
+    // With no privilege of its own, the broker (if broker mode is on) decides and acts, as us.
     if privilege.source == .noPrivilege {
-        fail(Privileges.missingPrivilege(callerSetNoNewPrivs: privilege.callerSetNoNewPrivs))
+        guard BrokerClient.isAvailable else {
+            fail(Privileges.missingPrivilege(callerSetNoNewPrivs: privilege.callerSetNoNewPrivs))
+        }
+        do { try BrokerClient.forward(request) } catch { stop(error.lines) }
+        exit(0)
     }
-    // Connected before anything is decided: no audit socket, no tap (unless the host has no log).
-    var audit: AuditLog
-    do { audit = try AuditLog.connect(uid: Privileges.realUserID(), bridge: request.bridge) } catch { fail(error) }
 
-    // 3. The ACL, read as the caller, and the decision.
-    let acl = ACLLoader(source: TrustedFileSource()).load(aclPath)
-    guard acl.succeeded else {
-        refuse(
-            HelperStderr.aclFailed(acl, file: aclPath), audit: audit, outcome: "denied: the acl file failed to parse")
-    }
-    let caller: CallerIdentity
-    do { caller = try CallerIdentity.current() } catch { fail(error, audit: audit) }
-    // The bridge's other names (its own, its altnames): a deny of any of them wins.
-    let bridgeNames: BridgeNames
-    do { bridgeNames = try BridgeNames.lookUp(request.bridge) } catch { fail(error, audit: audit) }
-    audit.bridge = bridgeNames.logged
-    let decision = decide(bridge: request.bridge, otherNames: bridgeNames.otherNames, caller: caller, rules: acl.rules)
-    guard decision.isAllowed else { refuse(HelperStderr.denied, audit: audit, outcome: decision.reason) }
-
-    // 4. The privileged acts, in the C helper's order, after checking what they act on: the
-    //    caller's socket, the bridge's MTU and the port settings; then the tap is created and
-    //    given the MTU, a high MAC, the bridge, the port settings and IFF_UP; the audit line;
-    //    the fd (TapHandover, whose order and messages BridgeSystemTests check).
+    // 3-4. The ACL read as the caller, the decision, the privileged acts, the audit line and
+    //      the fd: TapService, which the broker runs for its clients too.
     do {
-        try TapHandover.run(
-            socket: request.socketFD, bridge: bridgeNames, decision: decision, caller: caller,
-            vnetHeader: request.useVnet,
-            audit: audit
-        )
+        try TapService.serve(
+            TapRequest(bridge: request.bridge, vnetHeader: request.useVnet), to: .helperSocket(request.socketFD))
     } catch {
-        fail(error.failure, audit: audit, outcome: error.outcome)
+        stop(error.lines, audit: error.audit, outcome: error.outcome)
     }
     exit(0)
 }

@@ -1,6 +1,7 @@
 // Contract section 4: the privileged acts in the C helper's order, each failure its exact line,
 // and nothing after a failure; over recorded calls, so without root.
 import BridgePolicy
+import CBridgeShim
 import Glibc
 import Testing
 
@@ -17,12 +18,12 @@ private func allowed(_ options: RuleOptions = RuleOptions()) -> Decision {
 
 private func run(
     _ calls: RecordingCalls, decision: Decision = allowed(), vnetHeader: Bool = true,
-    bridge: BridgeNames = BridgeNames(requested: Array("br0".utf8), kernelName: Array("br0".utf8))
+    bridge: BridgeNames = BridgeNames(requested: Array("br0".utf8), kernelName: Array("br0".utf8)), queues: Int = 1
 ) -> HandoverFailure? {
     let acts = PrivilegedActs(
         bridge: BridgeAttachment(calls: calls, bridge: bridge), decision: decision,
-        caller: CallerIdentity(uid: 1000, gid: 100), vnetHeader: vnetHeader)
-    do { try acts.run(socket: 5) } catch { return error }
+        caller: CallerIdentity(uid: 1000, gid: 100), vnetHeader: vnetHeader, queues: queues)
+    do { try acts.run(to: .helperSocket(5)) } catch { return error }
     return nil
 }
 
@@ -180,5 +181,45 @@ private func rendered(_ failure: HelperFailure) -> String {
         let failure = try #require(run(calls, bridge: names))
         #expect(calls.calls.first == "mtu br-secure" && calls.calls.last == "addInterface 8 br-secure")
         #expect(failure.failure.message == "failed to add interface `tap0' to bridge `storage0': \(denied)")
+    }
+}
+
+/// The broker's multiqueue taps: IFF_MULTI_QUEUE, every further queue attached by name right
+/// after the tap is made, all fds sent together, the count in the audit line.
+@Suite struct MultiQueueActs {
+    @Test func fourQueuesAreMadeAttachedAndSentTogether() {
+        let calls = RecordingCalls()
+        #expect(run(calls, queues: 4) == nil)
+        let flags =
+            "0x\(String(UInt16(bitPattern: sbh_IFF_TAP | sbh_IFF_NO_PI | sbh_IFF_VNET_HDR | sbh_IFF_MULTI_QUEUE), radix: 16))"
+        #expect(
+            Array(calls.log.prefix(12)) == [
+                "mtu br0", "driver br0", "openNetlink", "openTun", "features",
+                "createTap IFF_TAP|IFF_NO_PI|IFF_VNET_HDR|IFF_MULTI_QUEUE", "openTun", "attachQueue tap0 \(flags)",
+                "openTun", "attachQueue tap0 \(flags)", "openTun", "attachQueue tap0 \(flags)",
+            ])
+        #expect(calls.log.contains("audit allowed by /etc/qemu/bridge.conf:1 tap=tap0 queues=4"))
+        #expect(calls.log.contains("send tun,tun,tun,tun over 5"))
+        #expect(calls.log.filter { $0 == "close tun" }.count == 4)
+    }
+
+    /// A queue that cannot be attached: its line, and every queue opened so far closed (no tap left).
+    @Test func aFailedQueueClosesEveryQueue() throws {
+        let calls = RecordingCalls()
+        calls.failing = 9  // the second attachQueue
+        let failure = try #require(run(calls, queues: 4))
+        #expect(calls.calls.last?.hasPrefix("attachQueue") == true)
+        #expect(failure.failure.message == "failed to attach queue 3 of 4 to device `tap0': \(denied)")
+        #expect(calls.log.filter { $0 == "close tun" }.count == 3)
+        #expect(!calls.log.contains { $0.hasPrefix("send") || $0.hasPrefix("audit") })
+    }
+
+    @Test func aKernelWithoutMultiQueueIsRefusedBeforeATapIsMade() throws {
+        let calls = RecordingCalls()
+        calls.offersMultiQueue = false
+        let failure = try #require(run(calls, queues: 2))
+        #expect(failure.failure.message.description.contains("IFF_MULTI_QUEUE"))
+        #expect(!calls.log.contains { $0.hasPrefix("createTap") })
+        #expect(calls.log.filter { $0 == "close tun" }.count == 1)
     }
 }

@@ -19,7 +19,7 @@ private func run(_ calls: RecordingCalls, limit: UInt16) -> HandoverFailure? {
         bridge: BridgeAttachment(
             calls: calls, bridge: BridgeNames(requested: Array("br0".utf8), kernelName: Array("br0".utf8))),
         decision: quotaRule(limit), caller: CallerIdentity(uid: 1000, gid: 100), vnetHeader: false)
-    do { try acts.run(socket: 5) } catch { return error }
+    do { try acts.run(to: .helperSocket(5)) } catch { return error }
     return nil
 }
 

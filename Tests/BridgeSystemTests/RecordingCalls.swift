@@ -32,6 +32,7 @@ final class RecordingCalls: PrivilegedCalls {
     var driverName = "bridge"
     var vlan = BridgeVLANSettings(filtering: true, defaultPVID: 1)
     var offersVnetHeader = true
+    var offersMultiQueue = true
     var interfaceIndexes: [String: Int32] = ["br0": 7, "br-secure": 7, "tap0": 8]
     /// The tap's MAC as the kernel made it, and its flags (IFF_BROADCAST | IFF_MULTICAST).
     var tapAddress: [UInt8] = [0x02, 0x11, 0x22, 0x33, 0x44, 0x55]
@@ -112,23 +113,31 @@ final class RecordingCalls: PrivilegedCalls {
     }
     func features(of tun: Handle) throws(SystemError) -> UInt32 {
         try record("features")
-        return UInt32(UInt16(bitPattern: sbh_IFF_TAP | sbh_IFF_NO_PI | (offersVnetHeader ? sbh_IFF_VNET_HDR : 0)))
+        let offered = sbh_IFF_TAP | sbh_IFF_NO_PI | (offersVnetHeader ? sbh_IFF_VNET_HDR : 0)
+        return UInt32(UInt16(bitPattern: offered | (offersMultiQueue ? sbh_IFF_MULTI_QUEUE : 0)))
     }
     func createTap(_ tun: Handle, flags: Int16) throws(SystemError) -> [UInt8] {
         var names: [String] = []
         if flags & sbh_IFF_TAP != 0 { names.append("IFF_TAP") }
         if flags & sbh_IFF_NO_PI != 0 { names.append("IFF_NO_PI") }
         if flags & sbh_IFF_VNET_HDR != 0 { names.append("IFF_VNET_HDR") }
-        let others = flags & ~(sbh_IFF_TAP | sbh_IFF_NO_PI | sbh_IFF_VNET_HDR)
+        if flags & sbh_IFF_MULTI_QUEUE != 0 { names.append("IFF_MULTI_QUEUE") }
+        let others = flags & ~(sbh_IFF_TAP | sbh_IFF_NO_PI | sbh_IFF_VNET_HDR | sbh_IFF_MULTI_QUEUE)
         if others != 0 { names.append("0x\(String(UInt16(bitPattern: others), radix: 16))") }
         try record("createTap \(names.joined(separator: "|"))")
         return Array("tap0".utf8)
+    }
+    func attachQueue(_ tun: Handle, to name: [UInt8], flags: Int16) throws(SystemError) {
+        try record("attachQueue \(text(name)) 0x\(String(UInt16(bitPattern: flags), radix: 16))")
     }
     func setOwner(_ uid: UInt32, of tun: Handle) throws(SystemError) { try record("setOwner \(uid)") }
     func setGroup(_ gid: UInt32, of tun: Handle) throws(SystemError) { try record("setGroup \(gid)") }
 
     func audit(_ outcome: Message) throws(SystemError) { try record("audit \(outcome)") }
-    func send(_ tun: Handle, over socket: Int32) throws(SystemError) { try record("send \(tun.name) over \(socket)") }
+    func send(_ queues: [Handle], of tap: [UInt8], to recipient: TapRecipient) throws(SystemError) {
+        guard case .helperSocket(let socket) = recipient else { return try record("send to a broker client") }
+        try record("send \(queues.map(\.name).joined(separator: ",")) over \(socket)")
+    }
 }
 
 private func hex(_ byte: UInt8) -> String {

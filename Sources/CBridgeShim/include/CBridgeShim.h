@@ -37,6 +37,7 @@ extern const uint32_t sbh_ETHTOOL_GDRVINFO;
 extern const short sbh_IFF_TAP;
 extern const short sbh_IFF_NO_PI;
 extern const short sbh_IFF_VNET_HDR;
+extern const short sbh_IFF_MULTI_QUEUE;
 extern const short sbh_IFF_UP;
 extern const int sbh_O_PATH;  // needs _GNU_SOURCE
 extern const int sbh_PR_SET_NO_NEW_PRIVS;
@@ -44,6 +45,7 @@ extern const int sbh_PR_GET_NO_NEW_PRIVS;
 extern const int sbh_PR_SET_DUMPABLE;
 extern const int sbh_PR_GET_DUMPABLE;
 extern const int sbh_PR_SET_KEEPCAPS;
+extern const int sbh_SO_PEERGROUPS;
 
 // rtnetlink (bridge VLANs and port isolation): message types, flags and attribute numbers.
 // The structs (nlmsghdr, nlmsgerr, ifinfomsg, nlattr, bridge_vlan_info) come from the headers.
@@ -93,6 +95,11 @@ int sbh_getresuid(uid_t *r, uid_t *e, uid_t *s);
 int sbh_getresgid(gid_t *r, gid_t *e, gid_t *s);
 int sbh_setresuid(uid_t r, uid_t e, uid_t s);
 int sbh_setresgid(gid_t r, gid_t e, gid_t s);
+// accept4 with SOCK_CLOEXEC, the peer's address not wanted.
+int sbh_accept_cloexec(int fd);
+
+// SO_PEERCRED's struct ucred (needs _GNU_SOURCE): the peer's pid, uid and gid as the kernel recorded them.
+int sbh_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 
 // SCM_RIGHTS control-message layout (CMSG_* are macros).
 size_t sbh_cmsg_space(size_t length);
