@@ -44,19 +44,31 @@ public enum Privileges {
         return NarrowedPrivileges(source: source, callerSetNoNewPrivs: callerSetNoNewPrivs)
     }
 
-    /// The broker's child, root until now, becomes the peer the kernel named on its connection:
-    /// its uid, gid and supplementary groups (SO_PEERGROUPS, since the ACL's `group=` and a
-    /// group-readable include depend on them), with CAP_NET_ADMIN alone, exactly as the setuid
-    /// helper narrows itself.
+    /// The broker's child becomes the peer the kernel named on its connection: its uid, gid
+    /// and supplementary groups (SO_PEERGROUPS, since the ACL's `group=` and a group-readable
+    /// include depend on them), with CAP_NET_ADMIN alone, exactly as the setuid helper narrows
+    /// itself. The service is root, or (the unit's DynamicUser=) a system user holding the
+    /// four capabilities `brokerCapabilitiesMissing` names.
     public static func narrow(toPeer peer: CallerIdentity) throws(HelperFailure) {
-        let ids: RealEffectiveSaved
-        do { ids = try ProcessCredentials.userIDs() } catch { throw failure(error.message) }
-        guard ids.are(0) else { throw failure("the broker runs as uid \(ids.message), not as root") }
+        if let missing = brokerCapabilitiesMissing() { throw failure("the broker lacks \(missing)") }
         try becomeKeepingCapabilities(uid: peer.uid, gid: peer.gid, groups: peer.supplementaryGroups)
         try finish(.brokerPeer, uid: peer.uid, gid: peer.gid)
     }
 
-    /// Root's way down: the bounding and ambient sets emptied, then the switch with keepcaps.
+    /// What the broker needs to become its callers, by name, if any is not permitted: to switch
+    /// ids (SETUID, SETGID), to empty the bounding set (SETPCAP), and for the tap (NET_ADMIN).
+    public static func brokerCapabilitiesMissing() -> Message? {
+        let needed: [(Int32, Message)] = [
+            (CAP_SETUID, "CAP_SETUID"), (CAP_SETGID, "CAP_SETGID"), (CAP_SETPCAP, "CAP_SETPCAP"),
+            (CAP_NET_ADMIN, "CAP_NET_ADMIN"),
+        ]
+        let missing = needed.filter { !hasPermitted($0.0) }.map(\.1)
+        guard let first = missing.first else { return nil }
+        return missing.dropFirst().reduce(first) { "\($0), \($1)" }
+    }
+
+    /// Root's (or the broker's) way down: the bounding and ambient sets emptied, then the
+    /// switch with keepcaps.
     static func becomeKeepingCapabilities(uid: uid_t, gid: gid_t, groups: [gid_t]?) throws(HelperFailure) {
         try dropBoundingAndAmbient()
         do { try IdentitySwitch.become(uid: uid, gid: gid, groups: groups, keepingCapabilities: true) } catch {

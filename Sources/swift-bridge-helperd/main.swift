@@ -1,4 +1,5 @@
-// swift-bridge-helperd: the broker. A root service started by swift-bridge-helper.socket that
+// swift-bridge-helperd: the broker. A service started by swift-bridge-helper.socket (as a
+// dynamic system user holding four capabilities, or as root) that
 // hands out taps to the callers /etc/qemu/bridge.conf allows, so that no binary on a user's
 // path holds a privilege. Each connection gets a child that takes the caller's identity from
 // the kernel, becomes that caller keeping only CAP_NET_ADMIN, and runs the helper's own steps
@@ -8,11 +9,11 @@ import BridgeSystem
 @preconcurrency import Glibc
 
 func runBroker() -> Never {
-    // 1. A sane process: fds 0-2 open, root.
+    // 1. A sane process: fds 0-2 open, and the capabilities to become a caller and make a tap.
     guard StandardStreams.ensureOpen() else { exit(1) }
-    guard getuid() == 0, geteuid() == 0 else {
+    if let missing = Privileges.brokerCapabilitiesMissing() {
         StandardStreams.printError(
-            "swift-bridge-helperd: must run as root (it is started by swift-bridge-helper.socket)")
+            "swift-bridge-helperd: lacks \(missing): it is started by swift-bridge-helper.socket, or as root")
         exit(1)
     }
     // 2. The listening socket systemd passed.
