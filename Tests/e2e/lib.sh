@@ -8,6 +8,11 @@ E2E_QEMU=${E2E_QEMU:-qemu-system-x86_64}
 E2E_QEMU_TIMEOUT=${E2E_QEMU_TIMEOUT:-180}   # hard limit on each QEMU's life, whatever happens
 E2E_BOOT_TIMEOUT=${E2E_BOOT_TIMEOUT:-90}    # boot to SBH-READY (two TCG guests share 2 cores)
 
+# Optional, for one guest: a command QEMU runs under (it execs QEMU: swift-bridge-tap), the
+# guest's vCPUs, and more virtio-net-pci options (",mq=on,vectors=10").
+[[ -v E2E_QEMU_WRAPPER ]] || E2E_QEMU_WRAPPER=()
+E2E_SMP=${E2E_SMP:-1} E2E_NIC_OPTIONS=${E2E_NIC_OPTIONS:-}
+
 declare -A G_PID=() G_FD=()
 G_COUNT=0    # guests started in this world: makes unique MAC addresses
 
@@ -38,11 +43,11 @@ qemu_cmd() {  # NAME KERNEL-ARGS NETDEV -> sets the array QEMU_ARGV
     G_COUNT=$((G_COUNT + 1))
     mac=$(printf '52:54:00:e2:e0:%02x' "$G_COUNT")
     # "-netdev TYPE,rest" -> "TYPE,id=n0,rest" (the helper string may contain spaces, never commas)
-    QEMU_ARGV=(as_user timeout --foreground -k 5 "$E2E_QEMU_TIMEOUT" "$E2E_QEMU"
-        -name "$name" -accel tcg -m 256 -smp 1 -nodefaults -no-reboot -display none -serial stdio
+    QEMU_ARGV=(as_user timeout --foreground -k 5 "$E2E_QEMU_TIMEOUT" "${E2E_QEMU_WRAPPER[@]}" "$E2E_QEMU"
+        -name "$name" -accel tcg -m 256 -smp "$E2E_SMP" -nodefaults -no-reboot -display none -serial stdio
         -kernel "$E2E_GUEST/vmlinuz" -initrd "$E2E_GUEST/initrd.gz"
         -append "console=ttyS0 loglevel=1 panic=-1 sbh.idle=$E2E_QEMU_TIMEOUT sbh.name=$name $append"
-        -netdev "${netdev%%,*},id=n0,${netdev#*,}" -device "virtio-net-pci,netdev=n0,mac=$mac,romfile=")
+        -netdev "${netdev%%,*},id=n0,${netdev#*,}" -device "virtio-net-pci,netdev=n0,mac=$mac,romfile=$E2E_NIC_OPTIONS")
 }
 
 # guest_start NAME IP/PREFIX MTU NETDEV   (MTU "" = leave the guest's default)
