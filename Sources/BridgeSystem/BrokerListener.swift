@@ -21,18 +21,12 @@ public struct BrokerListener {
                     "it is started by swift-bridge-helper.socket; to try it by hand: systemd-socket-activate -l PATH swift-bridge-helperd"
                 ])
         }
-        let socket = Descriptor(owning: 3)
-        func option(_ name: Int32) -> Int32? {
-            var value: Int32 = 0
-            var length = socklen_t(MemoryLayout<Int32>.size)
-            return (try? socket.syscall("getsockopt") { getsockopt($0, SOL_SOCKET, name, &value, &length) }).map {
-                _ in value
-            }
-        }
+        let option = { (name: Int32) in CallerSocket.option(3, name) }
         guard option(SO_DOMAIN) == AF_UNIX, option(SO_TYPE) == Int32(SOCK_STREAM.rawValue), option(SO_ACCEPTCONN) == 1
         else {
             throw HelperFailure("swift-bridge-helperd: fd 3 is not a listening unix stream socket (Accept=no)")
         }
+        let socket = Descriptor(owning: 3)
         do {
             try socket.syscall("fcntl(F_SETFD)") { fcntl($0, F_SETFD, FD_CLOEXEC) }
             // Non-blocking: a connection that went away between poll and accept is EAGAIN, not a hang.
