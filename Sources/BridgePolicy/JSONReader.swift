@@ -5,9 +5,9 @@
 ///
 /// Recursion is one level per container, so `maximumDepth` bounds the stack.
 public enum JSONReader {
-    /// The same as `BrokerInterface.maximumMessageBytes`; the caller is expected to refuse
-    /// larger messages first, and the reader refuses them again.
-    public static let maximumInputBytes = 16384
+    /// One varlink message: the caller is expected to refuse larger messages first, and the
+    /// reader refuses them again, so that no caller can forget.
+    public static let maximumInputBytes = BrokerInterface.maximumMessageBytes
     /// A varlink call is two levels deep, a reply three; eight leaves room for other peers.
     public static let maximumDepth = 8
     /// Decoded bytes in one string (or key): our interface descriptions are the longest.

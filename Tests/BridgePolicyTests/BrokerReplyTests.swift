@@ -285,3 +285,15 @@ private func isMalformed(_ reply: BrokerReply) -> Bool {
                 == .malformed("the broker's reply is over 16384 bytes"))
     }
 }
+
+@Test func theReaderAndTheCodecAgreeOnTheMessageLimit() {
+    #expect(JSONReader.maximumInputBytes == BrokerInterface.maximumMessageBytes)
+    #expect(BrokerInterface.maximumMessageBytes == 16384 && BrokerInterface.maximumQueues == 16)
+    #expect(BrokerInterface.socketPath == "/run/swift-bridge-helper/" + BrokerInterface.name)
+}
+
+@Test func integersAreWrittenWithoutGoingThroughString() {
+    #expect(
+        JSONWriter.write(.array([.integer(.max), .integer(.min), .integer(0)]))
+            == bytes("[9223372036854775807,-9223372036854775808,0]"))
+}
