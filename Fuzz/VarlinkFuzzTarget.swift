@@ -62,14 +62,14 @@ private func checkCall(_ message: ArraySlice<UInt8>, _ value: JSONValue?) {
     invariant(BrokerCodec.parseCall(message) == result, "parsing a call is deterministic")
     let members: [JSONMember]
     if case .object(let read) = value { members = read } else { members = [] }
-    let isCallShaped = members.allSatisfy { topLevelKeys.contains($0.key) } && value?["method"].map(isString) == true
+    let isCallShaped = members.allSatisfy { topLevelKeys.contains($0.key) } && kind(value?["method"]) == "string"
     let parameters: [JSONMember]
     if case .object(let given) = value?["parameters"] { parameters = given } else { parameters = [] }
     let asksMore = ["oneway", "more", "upgrade"].contains { value?[$0] == .bool(true) }
     switch result {
     case .success(let call):
         invariant(isCallShaped && !asksMore, "only a plain, well-formed call is accepted")
-        invariant(value?["parameters"].map(isObject) ?? true, "parameters, if any, are an object")
+        invariant(["absent", "object"].contains(kind(value?["parameters"])), "parameters, if any, are an object")
         checkAccepted(call, method: value?["method"], parameters: parameters)
     case .failure(.refused(let error)):
         invariant(isCallShaped, "only a well-formed call gets an error reply")
@@ -79,17 +79,14 @@ private func checkCall(_ message: ArraySlice<UInt8>, _ value: JSONValue?) {
     case .failure(.malformed):
         break
     }
-    if !isCallShaped {
-        invariant(!isSuccessOrRefusal(result), "what is not a call is malformed")
-    }
 }
 
 private func checkAccepted(_ call: BrokerCall, method: JSONValue?, parameters: [JSONMember]) {
-    let keys = parameters.map { String(decoding: $0.key, as: UTF8.self) }
     switch call {
     case .openTap(let request):
         invariant(method == .string(Array("io.swiftbridgehelper.Bridge.OpenTap".utf8)), "OpenTap is its method")
-        invariant(keys.allSatisfy(["bridge", "vnetHeader", "queues"].contains), "only OpenTap's parameters")
+        let known = ["bridge", "vnetHeader", "queues"].map { Array($0.utf8) }
+        invariant(parameters.allSatisfy { known.contains($0.key) }, "only OpenTap's parameters")
         invariant(parameters.first { $0.key == Array("bridge".utf8) }?.value == .string(request.bridge), "the bridge")
         invariant(!request.bridge.contains(0), "no NUL in the bridge")
         invariant((1...BrokerInterface.maximumQueues).contains(request.queues), "queues 1 to 16")
@@ -135,7 +132,7 @@ private func checkReply(_ message: ArraySlice<UInt8>, _ value: JSONValue?) {
         invariant(value?["error"] == nil, "no error")
         for other in [received - 1, received + 1, 0] {
             invariant(
-                !isTap(BrokerCodec.parseOpenTapReply(message, receivedDescriptors: other)),
+                kind(BrokerCodec.parseOpenTapReply(message, receivedDescriptors: other)) != "tap",
                 "a tap only with exactly the descriptors listed")
         }
         let written = BrokerCodec.openTapReply(tap: name, descriptorCount: count)
@@ -143,11 +140,11 @@ private func checkReply(_ message: ArraySlice<UInt8>, _ value: JSONValue?) {
         invariant(BrokerCodec.parseOpenTapReply(written.dropLast(), receivedDescriptors: count) == reply, "round trip")
     case .denied(let lines), .failed(let lines):
         invariant(received == 0, "no descriptors with an error")
-        let error: VarlinkError = isDenied(reply) ? .denied(lines: lines) : .failed(lines: lines)
+        let error: VarlinkError = kind(reply) == "denied" ? .denied(lines: lines) : .failed(lines: lines)
         let written = BrokerCodec.errorReply(error)
         checkOneMessage(written)
         let again = BrokerCodec.parseOpenTapReply(written.dropLast(), receivedDescriptors: 0)
-        invariant(isDenied(again) == isDenied(reply), "the same error")
+        invariant(kind(again) == kind(reply), "the same error")
         let linesAgain = errorLines(again)
         if linesAgain != lines {
             // Cut only past a limit, keeping the first lines and saying so in the last.
@@ -177,29 +174,28 @@ private func checkOneMessage(_ message: [UInt8]) {
 
 private func replyJSON(_ message: [UInt8]) -> JSONValue? { try? JSONReader.parse(message.dropLast()).get() }
 
-private func isString(_ value: JSONValue) -> Bool {
-    if case .string = value { return true }
-    return false
+/// The kind of a value or reply, for invariants about kinds; one switch each, not a
+/// predicate per case.
+private func kind(_ value: JSONValue?) -> String {
+    switch value {
+    case nil: return "absent"
+    case .null: return "null"
+    case .bool: return "bool"
+    case .integer, .number: return "number"
+    case .string: return "string"
+    case .array: return "array"
+    case .object: return "object"
+    }
 }
 
-private func isObject(_ value: JSONValue) -> Bool {
-    if case .object = value { return true }
-    return false
-}
-
-private func isSuccessOrRefusal(_ result: Result<BrokerCall, VarlinkCallProblem>) -> Bool {
-    if case .failure(.malformed) = result { return false }
-    return true
-}
-
-private func isTap(_ reply: BrokerReply) -> Bool {
-    if case .tap = reply { return true }
-    return false
-}
-
-private func isDenied(_ reply: BrokerReply) -> Bool {
-    if case .denied = reply { return true }
-    return false
+private func kind(_ reply: BrokerReply) -> String {
+    switch reply {
+    case .tap: return "tap"
+    case .denied: return "denied"
+    case .failed: return "failed"
+    case .otherError: return "otherError"
+    case .malformed: return "malformed"
+    }
 }
 
 private func errorLines(_ reply: BrokerReply) -> [Message] {

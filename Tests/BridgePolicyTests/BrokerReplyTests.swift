@@ -282,7 +282,7 @@ private func isMalformed(_ reply: BrokerReply) -> Bool {
                 == .tap(name: bytes("tap0"), descriptorCount: 1))
         #expect(
             BrokerCodec.parseOpenTapReply((padded + [0x20])[...], receivedDescriptors: 1)
-                == .malformed("the broker's reply is over 16384 bytes"))
+                == .malformed("the broker's reply: the message is over 16384 bytes"))
     }
 }
 
