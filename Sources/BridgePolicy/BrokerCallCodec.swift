@@ -6,25 +6,6 @@ extension BrokerCodec {
     /// daemon, not the codec, tells the user the name is too long.
     public static let maximumBridgeBytes = 256
 
-    /// Names compared as bytes, not as `String`s: Swift's `String ==` is Unicode
-    /// equivalence, under which U+212A KELVIN SIGN equals `K`.
-    enum Key {
-        static let method = [UInt8](ascii: "method")
-        static let parameters = [UInt8](ascii: "parameters")
-        static let oneway = [UInt8](ascii: "oneway")
-        static let more = [UInt8](ascii: "more")
-        static let upgrade = [UInt8](ascii: "upgrade")
-        static let bridgeInterface = [UInt8](ascii: "io.swiftbridgehelper.Bridge")
-        static let serviceInterface = [UInt8](ascii: "org.varlink.service")
-        static let openTap = [UInt8](ascii: "OpenTap")
-        static let getInfo = [UInt8](ascii: "GetInfo")
-        static let getInterfaceDescription = [UInt8](ascii: "GetInterfaceDescription")
-        static let bridge = [UInt8](ascii: "bridge")
-        static let vnetHeader = [UInt8](ascii: "vnetHeader")
-        static let queues = [UInt8](ascii: "queues")
-        static let interface = [UInt8](ascii: "interface")
-    }
-
     /// One received message (NUL already removed).
     ///
     /// The grammar is strict: the top level holds only `method` (a string, required),
@@ -34,16 +15,10 @@ extension BrokerCodec {
     /// plain calls, and OpenTap's descriptors can only come with a reply). In OpenTap,
     /// `vnetHeader` and `queues` may be null, which varlink reads as absent.
     public static func parseCall(_ bytes: ArraySlice<UInt8>) -> Result<BrokerCall, VarlinkCallProblem> {
-        guard bytes.count <= BrokerInterface.maximumMessageBytes else {
-            return .failure(.malformed(reason: "the message is over \(BrokerInterface.maximumMessageBytes) bytes"))
-        }
-        let value: JSONValue
-        switch JSONReader.parse(bytes) {
-        case .success(let read): value = read
-        case .failure(let error): return .failure(.malformed(reason: error.message))
-        }
-        guard case .object(let members) = value else {
-            return .failure(.malformed(reason: "the call is not an object"))
+        let members: [JSONMember]
+        switch topLevelMembers(bytes) {
+        case .success(let read): members = read
+        case .failure(let unreadable): return .failure(.malformed(reason: unreadable.reason))
         }
         var method: [UInt8]?
         var parameters: [JSONMember] = []

@@ -49,6 +49,23 @@ public enum BrokerCodec {
         return reply([JSONMember("description", .string(Array(description.utf8)))])
     }
 
+    /// The members of one received message's top-level object, or why it is not one.
+    static func topLevelMembers(_ bytes: ArraySlice<UInt8>) -> Result<[JSONMember], Unreadable> {
+        guard bytes.count <= BrokerInterface.maximumMessageBytes else {
+            return .failure(Unreadable(reason: "the message is over \(BrokerInterface.maximumMessageBytes) bytes"))
+        }
+        switch JSONReader.parse(bytes) {
+        case .success(.object(let members)): return .success(members)
+        case .success: return .failure(Unreadable(reason: "the message is not a JSON object"))
+        case .failure(let error): return .failure(Unreadable(reason: error.message))
+        }
+    }
+
+    /// A message that is not a JSON object within the limits: not varlink at all.
+    struct Unreadable: Error {
+        var reason: Message
+    }
+
     /// A reply with these parameters, or, when it would not fit in one message (only for
     /// names no kernel or build gives: a tap or version thousands of bytes long), Failed.
     static func reply(_ parameters: [JSONMember]) -> [UInt8] {

@@ -9,22 +9,18 @@ extension BrokerCodec {
     /// `[0, 1, ..., receivedDescriptors - 1]` with 1 to maximumQueues entries. Denied and
     /// Failed hold exactly `lines`, a list of strings; an error comes without descriptors.
     public static func parseOpenTapReply(_ bytes: ArraySlice<UInt8>, receivedDescriptors: Int) -> BrokerReply {
-        guard bytes.count <= BrokerInterface.maximumMessageBytes else {
-            return .malformed("the broker's reply is over \(BrokerInterface.maximumMessageBytes) bytes")
+        let members: [JSONMember]
+        switch topLevelMembers(bytes) {
+        case .success(let read): members = read
+        case .failure(let unreadable): return .malformed("the broker's reply: \(unreadable.reason)")
         }
-        let value: JSONValue
-        switch JSONReader.parse(bytes) {
-        case .success(let read): value = read
-        case .failure(let error): return .malformed("the broker's reply is \(error.message)")
-        }
-        guard case .object(let members) = value else { return .malformed("the broker's reply is not an object") }
         var errorName: [UInt8]?
         var parameters: [JSONMember]?
         for member in members {
             switch (member.key, member.value) {
-            case (ReplyKey.error, .string(let name)): errorName = name
-            case (ReplyKey.parameters, .object(let given)): parameters = given
-            case (ReplyKey.continues, .bool(false)): continue
+            case (Key.error, .string(let name)): errorName = name
+            case (Key.parameters, .object(let given)): parameters = given
+            case (Key.continues, .bool(false)): continue
             default: return .malformed("the broker's reply has an unexpected `\(auditEscaped(member.key))'")
             }
         }
@@ -44,7 +40,7 @@ extension BrokerCodec {
         }
         let isDenied = name.elementsEqual(VarlinkError.deniedName.utf8)
         guard isDenied || name.elementsEqual(VarlinkError.failedName.utf8) else { return .otherError(name: name) }
-        guard parameters.count == 1, parameters[0].key == ReplyKey.lines,
+        guard parameters.count == 1, parameters[0].key == Key.lines,
             case .array(let elements) = parameters[0].value
         else { return .malformed("the broker's `\(auditEscaped(name))' does not hold exactly `lines'") }
         var lines: [Message] = []
@@ -62,8 +58,8 @@ extension BrokerCodec {
         var descriptors: [JSONValue]?
         for parameter in parameters {
             switch (parameter.key, parameter.value) {
-            case (ReplyKey.tap, .string(let name)): tap = name
-            case (ReplyKey.fileDescriptors, .array(let indexes)): descriptors = indexes
+            case (Key.tap, .string(let name)): tap = name
+            case (Key.fileDescriptors, .array(let indexes)): descriptors = indexes
             default:
                 return .malformed("the broker's reply has an unexpected parameter `\(auditEscaped(parameter.key))'")
             }
@@ -80,14 +76,5 @@ extension BrokerCodec {
             return .malformed("the broker's fileDescriptors do not match the \(receivedDescriptors) received")
         }
         return .tap(name: tap, descriptorCount: receivedDescriptors)
-    }
-
-    enum ReplyKey {
-        static let error = [UInt8](ascii: "error")
-        static let parameters = [UInt8](ascii: "parameters")
-        static let continues = [UInt8](ascii: "continues")
-        static let lines = [UInt8](ascii: "lines")
-        static let tap = [UInt8](ascii: "tap")
-        static let fileDescriptors = [UInt8](ascii: "fileDescriptors")
     }
 }

@@ -5,9 +5,9 @@
 ///
 /// Recursion is one level per container, so `maximumDepth` bounds the stack.
 public enum JSONReader {
-    /// The same as `BrokerInterface.maximumMessageBytes`; the caller is expected to refuse
-    /// larger messages first, and the reader refuses them again.
-    public static let maximumInputBytes = 16384
+    /// One varlink message: the caller is expected to refuse larger messages first, and the
+    /// reader refuses them again, so that no caller can forget.
+    public static let maximumInputBytes = BrokerInterface.maximumMessageBytes
     /// A varlink call is two levels deep, a reply three; eight leaves room for other peers.
     public static let maximumDepth = 8
     /// Decoded bytes in one string (or key): our interface descriptions are the longest.
@@ -93,16 +93,10 @@ struct JSONScanner {
     }
 
     mutating func readObject(depth: Int) throws(JSONReadError) -> JSONValue {
-        guard depth <= JSONReader.maximumDepth else { throw error(.tooDeep) }
-        index += 1  // {
         var members: [JSONMember] = []
         var keys: Set<[UInt8]> = []
-        skipWhiteSpace()
-        if try current() == UInt8(ascii: "}") {
-            index += 1
-            return .object([])
-        }
-        while true {
+        if try openContainer(depth: depth, closing: UInt8(ascii: "}")) { return .object([]) }
+        repeat {
             skipWhiteSpace()
             guard members.count < JSONReader.maximumContainerCount else { throw error(.tooManyEntries) }
             let keyOffset = index
@@ -115,42 +109,39 @@ struct JSONScanner {
             skipWhiteSpace()
             try expect(UInt8(ascii: ":"))
             members.append(JSONMember(key, try readValue(depth: depth)))
-            skipWhiteSpace()
-            let next = try current()
-            index += 1
-            switch next {
-            case UInt8(ascii: ","): continue
-            case UInt8(ascii: "}"): return .object(members)
-            default:
-                index -= 1
-                throw error(.unexpectedByte(next))
-            }
-        }
+        } while try !closeEntry(closing: UInt8(ascii: "}"))
+        return .object(members)
     }
 
     mutating func readArray(depth: Int) throws(JSONReadError) -> JSONValue {
-        guard depth <= JSONReader.maximumDepth else { throw error(.tooDeep) }
-        index += 1  // [
         var elements: [JSONValue] = []
-        skipWhiteSpace()
-        if try current() == UInt8(ascii: "]") {
-            index += 1
-            return .array([])
-        }
-        while true {
+        if try openContainer(depth: depth, closing: UInt8(ascii: "]")) { return .array([]) }
+        repeat {
             guard elements.count < JSONReader.maximumContainerCount else { throw error(.tooManyEntries) }
             elements.append(try readValue(depth: depth))
-            skipWhiteSpace()
-            let next = try current()
-            index += 1
-            switch next {
-            case UInt8(ascii: ","): continue
-            case UInt8(ascii: "]"): return .array(elements)
-            default:
-                index -= 1
-                throw error(.unexpectedByte(next))
-            }
-        }
+        } while try !closeEntry(closing: UInt8(ascii: "]"))
+        return .array(elements)
+    }
+
+    /// Steps over a container's opening byte; true when the container is empty (and then
+    /// steps over its closing byte too).
+    mutating func openContainer(depth: Int, closing: UInt8) throws(JSONReadError) -> Bool {
+        guard depth <= JSONReader.maximumDepth else { throw error(.tooDeep) }
+        index += 1
+        skipWhiteSpace()
+        guard try current() == closing else { return false }
+        index += 1
+        return true
+    }
+
+    /// After an entry: steps over a comma (false: another entry follows) or the container's
+    /// closing byte (true); anything else is refused where it stands.
+    mutating func closeEntry(closing: UInt8) throws(JSONReadError) -> Bool {
+        skipWhiteSpace()
+        let next = try current()
+        guard next == UInt8(ascii: ",") || next == closing else { throw error(.unexpectedByte(next)) }
+        index += 1
+        return next == closing
     }
 
     mutating func readNumber() throws(JSONReadError) -> JSONValue {

@@ -19,7 +19,7 @@ public enum JSONWriter {
         case .null: output += [UInt8](ascii: "null")
         case .bool(let flag): output += flag ? [UInt8](ascii: "true") : [UInt8](ascii: "false")
         case .integer(let integer):
-            let digits: Message = "\(Int(integer))"
+            let digits: Message = "\(integer)"
             output += digits.bytes
         case .number(let number): output += number.text
         case .string(let bytes): appendString(bytes, to: &output)

@@ -24,6 +24,7 @@ public struct Message: ExpressibleByStringInterpolation, Equatable, Hashable, Se
         public mutating func appendInterpolation(_ raw: [UInt8]) { bytes += raw }
         public mutating func appendInterpolation(_ raw: ArraySlice<UInt8>) { bytes += raw }
         public mutating func appendInterpolation(_ number: Int) { appendDecimal(Int64(number)) }
+        public mutating func appendInterpolation(_ number: Int64) { appendDecimal(number) }
         public mutating func appendInterpolation(_ number: Int32) { appendDecimal(Int64(number)) }
         public mutating func appendInterpolation(_ number: UInt32) { appendDecimal(Int64(number)) }
         public mutating func appendInterpolation(_ text: String) { bytes += text.utf8 }

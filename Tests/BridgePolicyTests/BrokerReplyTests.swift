@@ -97,13 +97,9 @@ private func isMalformed(_ reply: BrokerReply) -> Bool {
     }
 
     @Test func aLongLineIsCutAtACharacterBoundary() {
-        let line = Message(bytes: bytes(repeating: "a", count: VarlinkError.maximumLineBytes - 1) + bytes("é and more"))
-        #expect(
-            VarlinkError.failed(lines: [line]).parameters
-                == [
-                    JSONMember(
-                        "lines", .array([.string(bytes(repeating: "a", count: VarlinkError.maximumLineBytes - 1))]))
-                ])
+        let fits = bytes(repeating: "a", count: VarlinkError.maximumLineBytes - 1)
+        let line = Message(bytes: fits + bytes("é and more"))
+        #expect(VarlinkError.failed(lines: [line]).parameters == [JSONMember("lines", .array([.string(fits)]))])
     }
 
     @Test func linesThatWouldOverflowTheMessageAreCut() {
@@ -282,6 +278,18 @@ private func isMalformed(_ reply: BrokerReply) -> Bool {
                 == .tap(name: bytes("tap0"), descriptorCount: 1))
         #expect(
             BrokerCodec.parseOpenTapReply((padded + [0x20])[...], receivedDescriptors: 1)
-                == .malformed("the broker's reply is over 16384 bytes"))
+                == .malformed("the broker's reply: the message is over 16384 bytes"))
     }
+}
+
+@Test func theReaderAndTheCodecAgreeOnTheMessageLimit() {
+    #expect(JSONReader.maximumInputBytes == BrokerInterface.maximumMessageBytes)
+    #expect(BrokerInterface.maximumMessageBytes == 16384 && BrokerInterface.maximumQueues == 16)
+    #expect(BrokerInterface.socketPath == "/run/swift-bridge-helper/" + BrokerInterface.name)
+}
+
+@Test func integersAreWrittenWithoutGoingThroughString() {
+    #expect(
+        JSONWriter.write(.array([.integer(.max), .integer(.min), .integer(0)]))
+            == bytes("[9223372036854775807,-9223372036854775808,0]"))
 }
