@@ -19,6 +19,13 @@ public enum BrokerClient {
     /// The tap the broker made for this process, and its queues' fds in order. A failure holds
     /// the lines to show: the broker's own (the helper's messages) or why it could not be asked.
     public static func openTap(_ request: OpenTapRequest) throws(Refusal) -> (tap: [UInt8], queues: [Descriptor]) {
+        // JSON strings are UTF-8: another name could only be sent as a different one.
+        guard WellFormedUTF8.validates(request.bridge) else {
+            throw Refusal(
+                HelperFailure(
+                    ArgumentProblem.invalidBridgeName(request.bridge, "not UTF-8, which broker mode cannot pass on")
+                        .message))
+        }
         let connection = try connect()
         do {
             try connection.setTimeout(seconds: 60)
