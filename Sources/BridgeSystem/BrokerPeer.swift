@@ -33,12 +33,14 @@ public struct BrokerPeer: Sendable {
     }
 
     /// The broker makes taps in its own network namespace only: a client in another one
-    /// (a container, `unshare -n`) would get a port on a bridge it cannot see. Read through
-    /// /proc as the caller (after the switch), so that only the caller's own processes are
-    /// readable; a namespace that cannot be read refuses.
+    /// (a container, `unshare -n`) would get a port on a bridge it cannot see. The links
+    /// /proc/PID/ns/net name the namespace (`net:[INODE]`); they are read as the caller (after
+    /// the switch), so that only the caller's own processes are readable, and with readlink,
+    /// not stat: the namespace itself is outside every mount, and AppArmor refuses to name it.
+    /// A namespace that cannot be read refuses.
     public func checkSameNetworkNamespace() throws(HelperFailure) {
-        let ours: stat
-        let theirs: stat
+        let ours: [UInt8]
+        let theirs: [UInt8]
         do { ours = try Self.namespace(of: "/proc/self/ns/net") } catch {
             throw HelperFailure("failed to read the broker's network namespace: \(error.text)")
         }
@@ -47,18 +49,22 @@ public struct BrokerPeer: Sendable {
                 "failed to read the network namespace of the caller (pid \(Int(pid))): \(error.text)",
                 hints: ["nothing was created"])
         }
-        guard ours.st_dev == theirs.st_dev, ours.st_ino == theirs.st_ino else {
+        guard ours == theirs else {
             throw HelperFailure(
                 "the caller (pid \(Int(pid))) is in another network namespace than the broker",
-                hints: [
-                    "the broker makes taps in the host's network namespace only; nothing was created"
-                ])
+                hints: ["the broker makes taps in the host's network namespace only; nothing was created"])
         }
     }
 
-    static func namespace(of path: Message) throws(SystemError) -> stat {
-        var status = stat()
-        try withCString(path.bytes) { (path) throws(SystemError) in try syscall("stat") { stat(path, &status) } }
-        return status
+    static func namespace(of path: Message) throws(SystemError) -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let length = try withCString(path.bytes) { (path) throws(SystemError) in
+            try syscall("readlink") {
+                buffer.withUnsafeMutableBytes {
+                    readlink(path, $0.baseAddress!.assumingMemoryBound(to: CChar.self), $0.count)
+                }
+            }
+        }
+        return Array(buffer[..<length])
     }
 }

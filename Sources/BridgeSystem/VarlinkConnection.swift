@@ -23,7 +23,10 @@ public final class VarlinkConnection {
         case endOfFile(count: Int)
         /// More than `limit` bytes without a NUL.
         case tooLong(limit: Int)
-        /// Fds were dropped for want of room (MSG_CTRUNC): what was meant cannot be known.
+        /// More fds came than `maximumDescriptors` (0 for the broker: a client sends none).
+        case unexpectedDescriptors
+        /// The kernel dropped fds (MSG_CTRUNC): more than there was room for in the message, or
+        /// this process is at its open-file limit. What was meant cannot be known.
         case descriptorsTruncated
         case failed(SystemError)
 
@@ -31,7 +34,10 @@ public final class VarlinkConnection {
             switch self {
             case .endOfFile(let count): return "end of file after \(count) bytes of a message"
             case .tooLong(let limit): return "a message over \(limit) bytes"
-            case .descriptorsTruncated: return "file descriptors came that were not asked for"
+            case .unexpectedDescriptors: return "file descriptors came that were not asked for"
+            case .descriptorsTruncated:
+                return
+                    "file descriptors were dropped on receipt (MSG_CTRUNC): more came than asked for, or the open-file limit is reached"
             case .failed(let error): return error.message
             }
         }
@@ -62,7 +68,8 @@ public final class VarlinkConnection {
             }
             // Owned at once, so that they close on every path below.
             descriptors += message.descriptors.map { Descriptor(owning: $0) }
-            if message.controlTruncated || descriptors.count > maximumDescriptors { throw .descriptorsTruncated }
+            if message.controlTruncated { throw .descriptorsTruncated }
+            if descriptors.count > maximumDescriptors { throw .unexpectedDescriptors }
             if count == 0 {
                 if unread.isEmpty && descriptors.isEmpty { return nil }
                 throw .endOfFile(count: unread.count)

@@ -16,6 +16,14 @@ func runBroker() -> Never {
             "swift-bridge-helperd: lacks \(missing): it is started by swift-bridge-helper.socket, or as root")
         exit(1)
     }
+    // A clean signal state whoever started us: systemd-socket-activate, for one, hands on a mask
+    // that blocks SIGALRM and SIGTERM, which would let a stuck child outlive its 30 s and the
+    // service ignore a stop; an ignored SIGCHLD would reap children before they are counted.
+    var none = sigset_t()
+    sigemptyset(&none)
+    sigprocmask(SIG_SETMASK, &none, nil)
+    for signal in [SIGALRM, SIGTERM, SIGINT, SIGHUP, SIGCHLD] { Glibc.signal(signal, SIG_DFL) }
+
     // 2. The listening socket systemd passed.
     let listener: BrokerListener
     do { listener = try BrokerListener.fromSocketActivation() } catch {
