@@ -633,16 +633,18 @@ case_concurrent_32() {
     conf 'allow br0'
     local dir=$WORLD/tmp/concurrent
     mkdir "$dir"
+    local callers=()  # waited for by pid: the broker (for `broker') is a background job too
     for i in $(seq 32); do
         "$bin/hostile-caller" --user=65534:65534 --timeout=60 --stop-at=send \
             --while-stopped="touch $dir/ready.$i; for _ in \$(seq 600); do [ -e $dir/go ] && break; sleep 0.05; done" \
             "$helper" >"$dir/out.$i" 2>&1 &
+        callers+=($!)
     done
     for _ in $(seq 600); do [ "$(ls "$dir" | grep -c '^ready')" = 32 ] && break; sleep 0.05; done
-    [ "$(ls "$dir" | grep -c '^ready')" = 32 ] || { touch "$dir/go"; wait; fail "not all 32 helpers reached the hand-over"; }
+    [ "$(ls "$dir" | grep -c '^ready')" = 32 ] || { touch "$dir/go"; wait "${callers[@]}"; fail "not all 32 helpers reached the hand-over"; }
     local held; held=$(ip -o link show master br0 type tun | wc -l)
     touch "$dir/go"
-    wait
+    wait "${callers[@]}"
     [ "$held" = 32 ] || fail "$held taps on br0 while 32 helpers held theirs"
     for i in $(seq 32); do OUT=$(cat "$dir/out.$i"); expect_attached; done
     [ "$(sed -n 's/^tap=//p' "$dir"/out.* | sort -u | wc -l)" = 32 ] || fail "the 32 taps do not have distinct names"
@@ -1030,8 +1032,9 @@ declare -F "$case_function" >/dev/null || fail "no such case: $3"
 world_install "$bin/swift-bridge-helper" h
 if [ "$copy" = broker ]; then
     if [ -n "${broker_skips[$3]:-}" ]; then echo "${broker_skips[$3]}"; exit 77; fi
-    # The broker must not outlive the world (its process would keep the namespaces alive).
-    trap 'kill "$(cat "$WORLD/tmp/broker.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
+    # The broker must not outlive the world (its process would keep the namespaces alive);
+    # SIGKILL: systemd-socket-activate blocks every other signal and the daemon inherits that.
+    trap 'kill -KILL "$(cat "$WORLD/tmp/broker.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
     world_start_broker "$bin/swift-bridge-helperd" "$bin/swift-bridge-helper" h || fail "the broker did not start"
 fi
 helper=$WORLD/bin/h-$copy

@@ -28,7 +28,8 @@ struct World: Sendable {
         world_install /usr/lib/qemu/qemu-bridge-helper c
         install -m 0755 "$SBH_BIN_DIR/bridge-helper-probe" "$WORLD/bin/probe"
         # The broker must never outlive the world: its process would keep the namespaces alive.
-        trap 'kill "$(cat "$WORLD/tmp/broker.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
+        # SIGKILL: systemd-socket-activate blocks every other signal and the daemon inherits that.
+        trap 'kill -KILL "$(cat "$WORLD/tmp/broker.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
         (cd / && world_start_broker "$SBH_BIN_DIR/swift-bridge-helperd" "$SBH_BIN_DIR/swift-bridge-helper" ours)
         RUN_AS=(as_user)
         probe() {  # LABEL HELPER [ARG...]
