@@ -31,6 +31,20 @@ struct DifferentialCase: Sendable {
     /// Supplementary groups of the caller (uid/gid 65534).
     var callerGroups: [UInt32]
     var difference: Difference?
+    /// Where the broker path (`ours-broker`: our helper with no privilege, forwarding to
+    /// swift-bridge-helperd) may not give exactly what the privileged copy gives, and why.
+    /// nil, for every case today: through the broker the outcome, exit status, tap, and
+    /// stderr (but the no-log note, which the daemon prints to its own log) are ours.
+    var broker: BrokerDifference?
+
+    /// A case whose broker run is expected to differ from ours: `reason` says why (it
+    /// depends on the caller's process, not on what is decided), `outcome` and `message`
+    /// what the broker path does instead.
+    struct BrokerDifference: Sendable {
+        var reason: String
+        var outcome: Outcome
+        var message: String?
+    }
 
     /// `conf` is /etc/qemu/bridge.conf (root's, 0644); nil leaves it missing.
     init(
@@ -52,6 +66,13 @@ struct DifferentialCase: Sendable {
     func differs(_ reason: DeliberateDifference, ours ourMessage: String) -> DifferentialCase {
         var copy = self
         copy.difference = Difference(reason: reason, ours: .fails, ourMessage: ourMessage)
+        return copy
+    }
+
+    /// Through the broker this case ends in `outcome` (with `message` on stderr), for `reason`.
+    func throughTheBroker(_ outcome: Outcome, message: String? = nil, because reason: String) -> DifferentialCase {
+        var copy = self
+        copy.broker = BrokerDifference(reason: reason, outcome: outcome, message: message)
         return copy
     }
 

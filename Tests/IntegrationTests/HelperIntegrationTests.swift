@@ -2,13 +2,16 @@ import Testing
 
 @testable import DifferentialTable
 
-/// Our helper, installed both ways (file capability and setuid root), run as uid 65534 the
-/// way QEMU and libvirt run it, each case in its own world.
+/// Our helper, installed both ways (file capability and setuid root) and a third way, with
+/// no privilege, forwarding to the broker; run as uid 65534 the way QEMU and libvirt run it,
+/// each case in its own world.
 @Suite(.enabled(if: TestPrerequisites.isRoot, TestPrerequisites.skipReason))
 struct HelperIntegrationTests {
     enum Copy: String, CaseIterable, Sendable, CustomTestStringConvertible {
         case cap = "ours-cap"
         case suid = "ours-suid"
+        /// No privilege: the broker (swift-bridge-helperd) decides and acts, as the caller.
+        case broker = "ours-broker"
         var testDescription: String { rawValue }
     }
 
@@ -174,7 +177,8 @@ struct HelperIntegrationTests {
     }
 
     /// Root itself can read the include (so it works when readable), but the setuid copy
-    /// has become the caller before it reads: the include is ignored and br0 denied.
+    /// has become the caller before it reads: the include is ignored and br0 denied. (Run by
+    /// root, the broker copy is root and acts itself: only the caller's half is brokered.)
     @Test(arguments: Copy.allCases)
     func rootOnlyIncludeIsIgnoredForTheCaller(copy: Copy) throws {
         let arguments = ["--use-vnet", "--fd=@FD", "--br=br0"]

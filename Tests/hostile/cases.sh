@@ -1,16 +1,29 @@
 #!/usr/bin/env bash
 # The cases of the hostile suite. Tests/hostile/run starts each one in a fresh world:
-#   cases.sh BIN_DIR cap|suid CASE   exit 0 = pass; otherwise the first output line says why
-#   cases.sh --list                  the case names
+#   cases.sh BIN_DIR cap|suid|broker CASE   exit 0 = pass; 77 = does not apply to that copy
+#                                           (the first line says why); otherwise the first
+#                                           output line says why it failed
+#   cases.sh --list                         the case names
 # Inside a world (scripts/with-world): bridge br0, veth ve0, a private /etc/qemu, and the
-# helper installed as $WORLD/bin/h-cap and $WORLD/bin/h-suid. hostile-caller runs as root
-# (so that it can stop and inspect the helper) and starts the helper as uid/gid 65534.
+# helper installed as $WORLD/bin/h-cap, $WORLD/bin/h-suid and, for `broker', $WORLD/bin/h-broker:
+# a copy with no privilege, forwarding to swift-bridge-helperd, which world_start_broker runs
+# under systemd-socket-activate (and the case's end stops). hostile-caller runs as root (so that
+# it can stop and inspect the helper) and starts the helper as uid/gid 65534.
+#
+# Through the broker a case applies unchanged unless it says otherwise: `if [ "$copy" = broker ]'
+# in the case is a different (documented) assertion, and broker_skips below lists the cases
+# that cannot apply.
 set -uo pipefail
 
 # ---- tools ------------------------------------------------------------------------------
 
 OUT=""
-fail() { echo "$*"; [ -z "$OUT" ] || sed 's/^/| /' <<<"$OUT"; exit 1; }
+fail() {
+    echo "$*"
+    [ -z "$OUT" ] || sed 's/^/| /' <<<"$OUT"
+    [ "${copy:-}" != broker ] || tail -n 5 "$WORLD/tmp/broker.log" 2>/dev/null | sed 's/^/| broker: /'
+    exit 1
+}
 
 # hostile [OPTION ...] [-- ARGUMENT ...]: runs the helper under attack (hostile-caller's
 # OPTIONs; helper ARGUMENTs, by default QEMU's); the report goes to $OUT.
@@ -18,6 +31,8 @@ hostile() {
     local options=()
     while [ $# -gt 0 ] && [ "$1" != -- ]; do options+=("$1"); shift; done
     [ $# = 0 ] || shift
+    # The broker writes a refusal's audit line after its reply, so after the helper has exited.
+    [ "$copy" != broker ] || [[ " ${options[*]} " != *" --syslog="* ]] || options+=(--syslog-wait=1000)
     OUT=$("$bin/hostile-caller" --user=65534:65534 "${options[@]}" "$helper" "$@" 2>&1) \
         || fail "hostile-caller itself failed"
 }
@@ -111,6 +126,7 @@ runtime_environment() {
 case_no_privilege_says_how_to_grant_it() {
     conf 'allow br0'
     install -m 0755 "$bin/swift-bridge-helper" "$WORLD/bin/h-plain"
+    if [ "$copy" = broker ]; then no_privilege_is_served_by_the_broker; return; fi
     helper=$WORLD/bin/h-plain hostile
     expect_refused "swift-bridge-helper has no CAP_NET_ADMIN" "grant it with: setcap cap_net_admin+ep $WORLD/bin/h-plain"
     ! grep -qF "no_new_privs" <<<"$(stderr_text)" || fail "blames no_new_privs, which the caller did not set"
@@ -119,6 +135,19 @@ case_no_privilege_says_how_to_grant_it() {
     grep -qF "swift-bridge-helper has no CAP_NET_ADMIN" <<<"$OUT" || fail "not refused for lack of privilege under no_new_privs"
     grep -qF "note: the caller runs with no_new_privs set" <<<"$OUT" || fail "the no_new_privs note is missing"
     no_taps_left
+}
+# Broker mode on: a copy with no privilege is served, per the ACL alone, and no_new_privs
+# (which would void a file capability or setuid bit) changes nothing: no privilege is needed.
+no_privilege_is_served_by_the_broker() {
+    helper=$WORLD/bin/h-plain hostile
+    expect_attached
+    OUT=$(as_user setpriv --no-new-privs "$bin/bridge-helper-probe" "$WORLD/bin/h-plain" 2>&1)
+    [ "$(field fds)" = 1 ] || fail "refused under no_new_privs although no privilege is needed"
+    no_taps_left
+    conf 'allow br1'
+    helper=$WORLD/bin/h-plain hostile
+    expect_acl_refused "access denied by acl file"
+    ! grep -qF "has no CAP_NET_ADMIN" <<<"$(stderr_text)" || fail "blames a missing privilege, not the ACL"
 }
 case_argc_0() { conf 'allow br0'; hostile --empty-argv; expect_refused; }
 case_std_fds_closed_allowed() { conf 'allow br0'; hostile --close=0,1,2; expect_attached; }
@@ -196,10 +225,37 @@ nofile_sweep() {
     done
 }
 
+# Through the broker the caller's RLIMIT_NOFILE binds the unprivileged helper alone: 0-2, the
+# --fd socket (3), the broker's socket (4) and the tap received (5); the log and the ACL are the
+# broker's, read under the daemon's limits. Below 5 the broker is never reached; from 5 on the
+# ACL alone decides (a limit can never make the deny in an include unreadable), but at 5 a tap
+# the broker sent is dropped on receipt (MSG_CTRUNC) and goes with the connection.
+broker_nofile_minimum=6
+broker_nofile_sweep() {  # EXPECTATION ...: what the ACL's answer looks like from the minimum on
+    local n
+    for n in 3 4 5 6 7 8; do
+        hostile --syslog=/dev/log "--nofile=$n"
+        if ((n < 5)); then
+            expect_refused "failed to reach the tap broker at /run/swift-bridge-helper/io.swiftbridgehelper.Bridge: Too many open files"
+            [ -z "$(sed -n 's/^syslog=//p' <<<"$OUT")" ] || fail "an audit line although the broker was never asked"
+        elif ((n < broker_nofile_minimum)) && [[ "$1" == expect_attached* ]]; then
+            expect_refused "failed to read the tap broker's reply"
+        else
+            "$@"
+        fi
+    done
+}
 case_nofile_3_to_8() {
     private_dev_with_log
     conf 'allow br0'
     local n
+    if [ "$copy" = broker ]; then
+        broker_nofile_sweep expect_attached
+        conf 'allow all' 'include /etc/qemu/deny.conf'
+        acl_file /etc/qemu/deny.conf 'deny br0'
+        broker_nofile_sweep expect_acl_refused "access denied by acl file"
+        return
+    fi
     nofile_sweep "/etc/qemu/bridge.conf: Too many open files" expect_attached
     # With no log to connect to, one fd fewer.
     for n in 5 6 7; do
@@ -282,6 +338,7 @@ case_dynamic_build_refuses_to_run() {
     conf 'allow br0'
     file -L "$SBH_DYNAMIC_HELPER" | grep -q "dynamically linked" || fail "$SBH_DYNAMIC_HELPER is not a dynamic build"
     world_install "$SBH_DYNAMIC_HELPER" dyn
+    install -m 0755 "$SBH_DYNAMIC_HELPER" "$WORLD/bin/dyn-broker"  # no privilege: would forward
     helper=$WORLD/bin/dyn-$copy hostile
     expect_refused "refusing to run: this build is dynamically linked"
 }
@@ -576,22 +633,25 @@ case_concurrent_32() {
     conf 'allow br0'
     local dir=$WORLD/tmp/concurrent
     mkdir "$dir"
+    local callers=()  # waited for by pid: the broker (for `broker') is a background job too
     for i in $(seq 32); do
         "$bin/hostile-caller" --user=65534:65534 --timeout=60 --stop-at=send \
             --while-stopped="touch $dir/ready.$i; for _ in \$(seq 600); do [ -e $dir/go ] && break; sleep 0.05; done" \
             "$helper" >"$dir/out.$i" 2>&1 &
+        callers+=($!)
     done
     for _ in $(seq 600); do [ "$(ls "$dir" | grep -c '^ready')" = 32 ] && break; sleep 0.05; done
-    [ "$(ls "$dir" | grep -c '^ready')" = 32 ] || { touch "$dir/go"; wait; fail "not all 32 helpers reached the hand-over"; }
+    [ "$(ls "$dir" | grep -c '^ready')" = 32 ] || { touch "$dir/go"; wait "${callers[@]}"; fail "not all 32 helpers reached the hand-over"; }
     local held; held=$(ip -o link show master br0 type tun | wc -l)
     touch "$dir/go"
-    wait
+    wait "${callers[@]}"
     [ "$held" = 32 ] || fail "$held taps on br0 while 32 helpers held theirs"
     for i in $(seq 32); do OUT=$(cat "$dir/out.$i"); expect_attached; done
     [ "$(sed -n 's/^tap=//p' "$dir"/out.* | sort -u | wc -l)" = 32 ] || fail "the 32 taps do not have distinct names"
 }
 case_privileges_while_acting() {
     conf 'allow br0'
+    if [ "$copy" = broker ]; then broker_copy_holds_nothing; return; fi
     hostile --stop-at=exec --status
     local bounding_at_exec; bounding_at_exec=$(field status_CapBnd)
     if [ "$copy" = suid ]; then
@@ -615,10 +675,81 @@ case_privileges_while_acting() {
     expect_attached
 }
 
+# The broker copy never holds a privilege: not at exec, not while it holds the tap (the broker's
+# child made it); what the caller can inspect or steal from its helper is only its own.
+broker_copy_holds_nothing() {
+    hostile --stop-at=exec --status
+    [ "$(field stopped)" = 1 ] || fail "the helper was not caught at exec"
+    local expected
+    for expected in "Uid=65534 65534 65534 65534" CapPrm=0000000000000000 CapEff=0000000000000000; do
+        [ "$(field "status_${expected%%=*}")" = "${expected#*=}" ] || fail "at exec, $expected was expected"
+    done
+    hostile --stop-at=send --status
+    [ "$(field stopped)" = 1 ] || fail "the helper was not caught while handing the tap on"
+    for expected in "Uid=65534 65534 65534 65534" "Gid=65534 65534 65534 65534" "Groups=" \
+        CapInh=0000000000000000 CapPrm=0000000000000000 CapEff=0000000000000000 \
+        CapAmb=0000000000000000 NoNewPrivs=1; do
+        [ "$(field "status_${expected%%=*}")" = "${expected#*=}" ] || fail "while handing the tap on, $expected was expected"
+    done
+    expect_attached
+}
+
+# Through the broker, what acts with CAP_NET_ADMIN is the broker's child, running as the caller:
+# it is caught while acting (blocked on a full /dev/log, writing the tap's audit line, which goes
+# out before the fd) and must be just as closed to the caller, and hold CAP_NET_ADMIN alone.
+broker_child_not_inspectable_while_acting() {
+    private_dev_with_log
+    OUT=$(python3 - "$bin/bridge-helper-probe" "$helper" <<'PY' 2>&1
+import os, socket, subprocess, sys, time
+log = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); log.bind("/dev/log"); os.chmod("/dev/log", 0o666)
+filler = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); filler.setblocking(False)
+try:
+    while True: filler.sendto(b"x" * 1024, "/dev/log")
+except BlockingIOError: pass
+probe = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, user=65534, group=65534, extra_groups=[])
+def child():
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            status = open(f"/proc/{pid}/status").read()
+            if "Name:\tswift-bridge-he" in status and "\nUid:\t65534\t" in status: return pid, status
+        except OSError: pass
+for _ in range(500):
+    found = child()
+    if found: break
+    time.sleep(0.01)
+else: sys.exit("the broker's child was never seen acting")
+pid, status = found
+time.sleep(0.2)  # blocked in the audit line's send by now
+print(f"proc_owner={os.stat(f'/proc/{pid}/environ').st_uid}")
+read = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", "cat", f"/proc/{pid}/environ"],
+                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(f"caller_read={read.returncode}")
+for line in open(f"/proc/{pid}/status"):
+    key, _, value = line.partition(":")
+    if key in ("Uid", "CapEff", "CapPrm", "CapBnd", "NoNewPrivs"): print(f"status_{key}={' '.join(value.split())}")
+log.setblocking(False)
+try:
+    while True: log.recv(65536)
+except BlockingIOError: pass
+out, _ = probe.communicate(timeout=20)
+print(out.decode(), end="")
+PY
+) || fail "the probe run failed"
+    [ "$(field proc_owner)" = 0 ] || fail "/proc/PID of the broker's acting child is not root's (dumpable?)"
+    [ "$(field caller_read)" != 0 ] || fail "the caller could read the broker's child's /proc/PID/environ"
+    local expected
+    for expected in "Uid=65534 65534 65534 65534" CapPrm=0000000000001000 CapEff=0000000000001000 \
+        CapBnd=0000000000000000 NoNewPrivs=1; do
+        [ "$(field "status_${expected%%=*}")" = "${expected#*=}" ] || fail "while the broker's child acts, $expected was expected"
+    done
+    [ "$(field fds)" = 1 ] || fail "no tap once the log was drained"
+    no_taps_left
+}
 case_not_inspectable_while_acting() {
     # Non-dumpable: the caller, same uid, cannot read the memory or environment of its
     # helper while it holds CAP_NET_ADMIN (its /proc files belong to root).
     conf 'allow br0'
+    if [ "$copy" = broker ]; then broker_child_not_inspectable_while_acting; return; fi
     hostile --stop-at=send --while-stopped="stat -c %u /proc/\$HELPER_PID/environ >$WORLD/tmp/owner;
         setpriv --reuid=65534 --regid=65534 --clear-groups -- cat /proc/\$HELPER_PID/environ >/dev/null 2>&1;
         echo \$? >$WORLD/tmp/status"
@@ -677,6 +808,14 @@ case_audit_parse_failure() {
 case_audit_allowed_then_failed() {
     private_dev_with_log
     conf 'allow br0'
+    if [ "$copy" = broker ]; then
+        # The forwarding helper checks the --fd socket before it asks (BrokerClient.forward):
+        # nothing is decided, made or logged for a recipient that cannot take the fd.
+        hostile --syslog=/dev/log --fd-kind=pipe
+        expect_refused "failed to write fd to unix socket: Socket operation on non-socket" "nothing was created"
+        [ -z "$(sed -n 's/^syslog=//p' <<<"$OUT")" ] || fail "an audit line for a request the broker never saw"
+        return
+    fi
     audited 84 "uid=65534 bridge=br0 allowed by /etc/qemu/bridge.conf:1, failed: failed to write fd to unix socket" --fd-kind=pipe
 }
 case_audit_line_before_the_fd() {
@@ -695,6 +834,11 @@ case_audit_low_nofile() {
     private_dev_with_log
     conf 'allow br0'
     local n
+    if [ "$copy" = broker ]; then
+        # The caller's limit never reaches the broker's log: a tap always comes with its line.
+        broker_nofile_sweep expect_attached_and_audited
+        return
+    fi
     for n in 3 4 5 6 7 8 9 10 12 16; do
         hostile --syslog=/dev/log "--nofile=$n"
         if ((n < 5)); then
@@ -712,6 +856,7 @@ case_audit_low_nofile() {
         fi
     done
 }
+expect_attached_and_audited() { expect_attached; expect_audit 85 "allowed by /etc/qemu/bridge.conf:1 tap=tap"; }
 case_audit_escapes_caller_bytes() {
     # ESC sequences, DEL, NEL and U+2028 from the caller reach the log as \xNN.
     private_dev_with_log
@@ -729,8 +874,13 @@ case_audit_no_log_socket() {
     conf 'allow br0'
     hostile
     [ "$(field fds)" = 1 ] || fail "refused on a host without a system log"
-    grep -qF "swift-bridge-helper: note: no system log at /dev/log (No such file or directory): this request is not audited" \
-        <<<"$(stderr_text)" || fail "no note that the request is not audited"
+    local note="swift-bridge-helper: note: no system log at /dev/log (No such file or directory): this request is not audited"
+    if [ "$copy" = broker ]; then
+        # The broker's child says so, in the service's journal; the caller sees a plain success.
+        grep -qF "$note" "$WORLD/tmp/broker.log" || fail "no note in the broker's log that the request is not audited"
+    else
+        grep -qF "$note" <<<"$(stderr_text)" || fail "no note that the request is not audited"
+    fi
     expect_attached
 }
 case_audit_log_not_permitted() {
@@ -864,16 +1014,28 @@ case_quota_refusal_is_audited() {
     release
 }
 
+# ---- what cannot apply through the broker ------------------------------------------------
+
+# Each with the reason, printed as `SKIP-BY-DESIGN case/broker: reason'.
+declare -A broker_skips=()
+
 # ---- dispatch ----------------------------------------------------------------------------
 
 if [ "${1:-}" = --list ]; then
     declare -F | sed -n 's/^declare -f case_//p' | tr _ -
     exit 0
 fi
-[ $# = 3 ] || { echo "usage: cases.sh BIN_DIR cap|suid CASE | --list" >&2; exit 2; }
+[ $# = 3 ] || { echo "usage: cases.sh BIN_DIR cap|suid|broker CASE | --list" >&2; exit 2; }
 bin=$1 copy=$2
 case_function=case_$(tr - _ <<<"$3")
 declare -F "$case_function" >/dev/null || fail "no such case: $3"
 world_install "$bin/swift-bridge-helper" h
+if [ "$copy" = broker ]; then
+    if [ -n "${broker_skips[$3]:-}" ]; then echo "${broker_skips[$3]}"; exit 77; fi
+    # The broker must not outlive the world (its process would keep the namespaces alive);
+    # SIGKILL: systemd-socket-activate blocks every other signal and the daemon inherits that.
+    trap 'kill -KILL "$(cat "$WORLD/tmp/broker.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
+    world_start_broker "$bin/swift-bridge-helperd" "$bin/swift-bridge-helper" h || fail "the broker did not start"
+fi
 helper=$WORLD/bin/h-$copy
 "$case_function"

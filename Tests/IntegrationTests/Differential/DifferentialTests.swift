@@ -3,7 +3,9 @@ import Testing
 @testable import DifferentialTable
 
 /// Debian's C helper and ours, on the same case in the same fresh world, both as
-/// cap_net_admin+ep copies run as uid 65534 (contract section 7).
+/// cap_net_admin+ep copies run as uid 65534 (contract section 7); then ours again through
+/// the broker (`ours-broker`, no privilege, forwarding to swift-bridge-helperd), which must
+/// give exactly ours' result unless the case says why not (`broker`).
 @Suite(.enabled(if: TestPrerequisites.isRoot, TestPrerequisites.skipReason))
 struct DifferentialTests {
     /// The only line where the two helpers name themselves.
@@ -13,7 +15,7 @@ struct DifferentialTests {
 
     @Test(arguments: DifferentialCase.all)
     func agreesWithTheCHelper(_ testCase: DifferentialCase) throws {
-        let (c, ours) = try runBoth(testCase)
+        let (c, ours, broker) = try runAll(testCase)
         #expect(c.report.exitStatus != nil || c.report.values["signal"] != nil, "the probe failed: \(c)")
         #expect(ours.report.exitStatus != nil, "the probe failed: \(ours)")
         #expect(c.tapsLeft.isEmpty && ours.tapsLeft.isEmpty, "a tap outlived its fd:\n\(c)\n\(ours)")
@@ -33,15 +35,42 @@ struct DifferentialTests {
             let missing = c.stderrLines.map(Self.normalised).filter { !ours.stderrLines.contains($0) }
             #expect(missing.isEmpty, "C helper lines missing from ours: \(missing)\nC:\n\(c)\nours:\n\(ours)")
         }
+        expectBroker(broker, agreesWith: ours, testCase)
+    }
+
+    /// Printed by whichever process connects the audit log: the helper itself, or the
+    /// broker's child (to the daemon's journal), never the forwarding helper.
+    static let noLogNote = "swift-bridge-helper: note: no system log at /dev/log "
+
+    /// The broker path gives ours' result: outcome, exit status, tap, stderr (but the
+    /// no-log note), nothing left; or the case's documented broker difference.
+    func expectBroker(_ broker: ProbeRun, agreesWith ours: ProbeRun, _ testCase: DifferentialCase) {
+        let both = "ours:\n\(ours)\nbroker:\n\(broker)"
+        #expect(broker.report.exitStatus != nil, "the probe failed: \(broker)")
+        #expect(broker.tapsLeft.isEmpty, "a tap outlived its fd through the broker:\n\(broker)")
+        if let difference = testCase.broker {
+            #expect(outcome(of: broker) == difference.outcome, "broker difference `\(difference.reason)':\n\(both)")
+            if let message = difference.message {
+                #expect(broker.stderrLines.contains { $0.contains(message) }, "expected `\(message)':\n\(both)")
+            }
+            return
+        }
+        #expect(outcome(of: broker) == outcome(of: ours), "\(both)")
+        #expect(broker.report.exitStatus == ours.report.exitStatus, "\(both)")
+        #expect(broker.report.descriptorCount == ours.report.descriptorCount, "\(both)")
+        #expect(broker.report.data == ours.report.data, "\(both)")
+        #expect(broker.report.tapProperties == ours.report.tapProperties, "\(both)")
+        let oursLines = ours.stderrLines.filter { !$0.hasPrefix(Self.noLogNote) }
+        #expect(broker.stderrLines == oursLines, "stderr differs through the broker\n\(both)")
     }
 
     func outcome(of run: ProbeRun) -> DifferentialCase.Outcome {
         run.report.exitStatus == 0 && run.report.receivedDescriptor ? .tap : .fails
     }
 
-    /// The C helper first, then ours, in one world: the C helper's tap is gone (with its
-    /// probe) before ours runs, so both get the same tap name.
-    func runBoth(_ testCase: DifferentialCase) throws -> (c: ProbeRun, ours: ProbeRun) {
+    /// The C helper first, then ours, then ours through the broker, in one world: each tap
+    /// is gone (with its probe) before the next runs, so all get the same tap name.
+    func runAll(_ testCase: DifferentialCase) throws -> (c: ProbeRun, ours: ProbeRun, broker: ProbeRun) {
         let world = World(bridges: testCase.bridges, veths: testCase.veths, files: testCase.files)
         var script = [
             // A desktop session's soft limit: the C helper's include recursion ends when
@@ -56,8 +85,9 @@ struct DifferentialTests {
         let arguments = testCase.arguments.map(shellQuoted).joined(separator: " ")
         script.append("probe c c-cap \(arguments)")
         script.append("probe ours ours-cap \(arguments)")
+        script.append("probe broker ours-broker \(arguments)")
         let run = try world.run(script.joined(separator: "\n"))
-        return (try run.probe("c"), try run.probe("ours"))
+        return (try run.probe("c"), try run.probe("ours"), try run.probe("broker"))
     }
 
 }

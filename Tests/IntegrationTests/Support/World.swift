@@ -7,9 +7,12 @@ import Foundation
 /// Each test (or table case) makes its own, so cases never see each other's taps or files.
 ///
 /// Inside, four privileged copies are ready in $WORLD/bin: `ours-cap`, `ours-suid` (ours,
-/// cap_net_admin+ep and setuid root) and `c-cap`, `c-suid` (Debian's C helper), and
-/// `probe LABEL HELPER [ARG...]` runs the probe as the caller (`RUN_AS`, default uid/gid
-/// 65534) with stdin on /dev/null, keeping what it saw for `WorldRun.probe(LABEL)`.
+/// cap_net_admin+ep and setuid root) and `c-cap`, `c-suid` (Debian's C helper); the broker
+/// (swift-bridge-helperd under systemd-socket-activate, started from `/` as systemd starts a
+/// service, and stopped when the script ends) with `ours-broker`, a copy with no privilege
+/// that forwards to it; and `probe LABEL HELPER [ARG...]` runs the probe as the caller
+/// (`RUN_AS`, default uid/gid 65534) with stdin on /dev/null, keeping what it saw for
+/// `WorldRun.probe(LABEL)`.
 struct World: Sendable {
     typealias Bridge = WorldBridge
 
@@ -24,6 +27,10 @@ struct World: Sendable {
         world_install "$SBH_BIN_DIR/swift-bridge-helper" ours
         world_install /usr/lib/qemu/qemu-bridge-helper c
         install -m 0755 "$SBH_BIN_DIR/bridge-helper-probe" "$WORLD/bin/probe"
+        # The broker must never outlive the world: its process would keep the namespaces alive.
+        # SIGKILL: systemd-socket-activate blocks every other signal and the daemon inherits that.
+        trap 'kill -KILL "$(cat "$WORLD/tmp/broker.pid" 2>/dev/null)" 2>/dev/null || true' EXIT
+        (cd / && world_start_broker "$SBH_BIN_DIR/swift-bridge-helperd" "$SBH_BIN_DIR/swift-bridge-helper" ours)
         RUN_AS=(as_user)
         probe() {  # LABEL HELPER [ARG...]
             local label=$1 helper=$2

@@ -42,6 +42,7 @@ struct HostileOptions {
     var whileStopped: [String] = []
     var signalWhileStopped: Int32?
     var syslogSocket: String?
+    var syslogWaitMilliseconds: Int32 = 0
     var timeoutSeconds: Int32 = 20
 
     static let usage = """
@@ -61,6 +62,8 @@ struct HostileOptions {
           --while-stopped=COMMAND    run /bin/sh -c COMMAND (repeatable; $HELPER_PID is set)
           --signal=NUMBER            send this signal before SIGCONT
           --syslog=PATH              bind a datagram socket at PATH and print what arrives there
+          --syslog-wait=MS           after the helper ended, wait up to MS for a first datagram (a
+                                     broker writes a refusal's line after its reply, so after the helper)
           --timeout=SECONDS          kill the helper after this long (default 20)
         """
 
@@ -111,6 +114,9 @@ struct HostileOptions {
                 guard let number = Int32(value) else { return nil }
                 options.signalWhileStopped = number
             case "--syslog": options.syslogSocket = value
+            case "--syslog-wait":
+                guard let milliseconds = Int32(value) else { return nil }
+                options.syslogWaitMilliseconds = milliseconds
             case "--timeout":
                 guard let seconds = Int32(value) else { return nil }
                 options.timeoutSeconds = seconds

@@ -19,8 +19,11 @@ struct SyslogCatcher {
         guard fd >= 0, bound == 0, chmod(path, 0o666) == 0 else { fatal("syslog socket \(path)", errno) }
     }
 
-    /// Every datagram received so far, raw (`<PRI>` header included).
-    func drain() -> [[UInt8]] {
+    /// Every datagram received so far, raw (`<PRI>` header included), after waiting up to
+    /// `milliseconds` for the first one.
+    func drain(waitingUpTo milliseconds: Int32 = 0) -> [[UInt8]] {
+        var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        while poll(&ready, 1, milliseconds) == -1 && errno == EINTR {}
         var messages: [[UInt8]] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
