@@ -64,6 +64,9 @@ expect_closed() {
     no_taps_left
 }
 
+# logged TEXT: the broker's journal (its stderr, $WORLD/tmp/broker.log) has a line with TEXT.
+logged() { grep -qF -- "$1" "$WORLD/tmp/broker.log" || fail "the broker's journal lacks: $1"; }
+
 no_taps_left() {
     for _ in $(seq 150); do
         [ -z "$(ip -o link show type tun)" ] && return 0
@@ -93,13 +96,22 @@ expect_refused() {
 # hold NAME SETPRIV-IDS: a probe through the broker that keeps its tap while $WORLD/tmp/hold
 # exists; waits for its report, in $WORLD/tmp/NAME.
 HOLDERS=()
-hold() {
+hold() { start_holder "$1" "$2"; wait_report "$1"; }
+start_holder() {
     touch "$WORLD/tmp/hold"
     # shellcheck disable=SC2086
     env PROBE_HOLD_WHILE="$WORLD/tmp/hold" setpriv $2 -- "$bin/bridge-helper-probe" "$WORLD/bin/h-broker" \
         >"$WORLD/tmp/$1" 2>&1 &
     HOLDERS+=($!)
-    wait_report "$1"
+}
+# hold_many PREFIX COUNT: COUNT holders as 65534 started at once (reports in $WORLD/tmp/PREFIXi);
+# GRANTED is how many got a tap.
+GRANTED=0
+hold_many() {
+    local i
+    for i in $(seq "$2"); do start_holder "$1$i" "$nobody"; done
+    for i in $(seq "$2"); do wait_report "$1$i"; done
+    GRANTED=$(cat "$WORLD/tmp/$1"[0-9]* | grep -c '^fds=1$')
 }
 wait_report() {
     for _ in $(seq 1000); do grep -q '^fds=' "$WORLD/tmp/$1" 2>/dev/null && return 0; sleep 0.01; done
@@ -266,18 +278,10 @@ case_identities_from_the_kernels_credentials() {
 case_quota_races_through_the_broker() {
     # The broker's children decide at the same time: 24 racing starts never pass max=2.
     conf 'require options' 'allow br0 max=2'
-    touch "$WORLD/tmp/hold"
-    local i granted
-    for i in $(seq 24); do
-        env PROBE_HOLD_WHILE="$WORLD/tmp/hold" setpriv $nobody -- "$bin/bridge-helper-probe" "$WORLD/bin/h-broker" \
-            >"$WORLD/tmp/r$i" 2>&1 &
-        HOLDERS+=($!)
-    done
-    for i in $(seq 24); do wait_report "r$i"; done
-    granted=$(cat "$WORLD"/tmp/r* | grep -c '^fds=1$')
-    [ "$granted" -le 2 ] || fail "$granted of 24 racing starts passed max=2"
-    [ "$granted" -ge 1 ] || fail "every racing start was refused"
-    [ "$(ip -o link show master br0 type tun | wc -l)" = "$granted" ] || fail "more taps on br0 than were granted"
+    hold_many r 24
+    [ "$GRANTED" -le 2 ] || fail "$GRANTED of 24 racing starts passed max=2"
+    [ "$GRANTED" -ge 1 ] || fail "every racing start was refused"
+    [ "$(ip -o link show master br0 type tun | wc -l)" = "$GRANTED" ] || fail "more taps on br0 than were granted"
     grep -L '^fds=1$' "$WORLD"/tmp/r* | xargs grep -L "already holds" | grep -q . && fail "a refusal without the quota message"
     release
     # A multiqueue tap is one tap: held, it uses the whole of max=1.
@@ -302,6 +306,7 @@ case_lies_in_the_call() {
     conf 'allow br0'
     client "$(call $open_tap '{"bridge":"br0"}' ',"extra":1')"
     expect_closed
+    logged "closed: not a varlink call: the call has an unknown key \`extra'"
     client --replies=1 "$(call $open_tap '{"bridge":"br0","color":"red"}')"
     invalid_parameter color
     client --replies=1 "$(call $open_tap '{"bridge":5}')"
@@ -338,17 +343,19 @@ case_lies_in_the_framing() {
     # Over 16384 bytes and no NUL.
     client --no-nul --pad=20000 '{"method":"'
     expect_closed
-    grep -qF "closed: a message over 16384 bytes" "$WORLD/tmp/broker.log" || fail "the broker did not log the long message"
+    logged "closed: a message over 16384 bytes"
     # Nested deeper than the reader allows, inside an otherwise good call and on its own.
     client "$(call $open_tap '{"bridge":"br0","x":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}')"
     expect_closed
     client "$(printf '%.0s[' $(seq 8000))"
     expect_closed
+    logged "invalid JSON at byte 8: values nest deeper than 8 levels"
     # Not UTF-8, in a string and in a key.
     client "$(call $open_tap '{"bridge":"br\xff0"}')"
     expect_closed
     client "$(call $open_tap '{"\xc0\xafbridge":"br0"}')"
     expect_closed
+    [ "$(grep -c "the bytes are not well-formed UTF-8" "$WORLD/tmp/broker.log")" = 2 ] || fail "invalid UTF-8 not logged twice"
     # Not JSON at all, and trailing bytes after the object.
     client 'hello'
     expect_closed
@@ -357,7 +364,7 @@ case_lies_in_the_framing() {
     # A partial call, then the client goes away: the broker's child gives up at once.
     client --no-nul --no-read "$(call $open_tap '{"bridge":"br0"')"
     wait_children_gone 2
-    grep -qF "closed: end of file after" "$WORLD/tmp/broker.log" || fail "the partial message was not logged"
+    logged "closed: end of file after 77 bytes of a message"
     no_taps_left
     # Two calls in one write: both answered, in order, the tap beside the second reply.
     client "$(call org.varlink.service.GetInfo '{}')\x00$(call $open_tap '{"bridge":"br0"}')"
@@ -391,7 +398,7 @@ case_lies_with_descriptors() {
         wait "$lingering"
     done
     [ "$(grep -c "closed: file descriptors came that were not asked for" "$WORLD/tmp/broker.log")" = 2 ] \
-        || fail "the broker did not log the fds it was sent"
+        || fail "the broker did not log the fds it was sent twice"
 }
 
 case_client_never_reads_its_replies() {
@@ -409,7 +416,7 @@ case_client_never_reads_its_replies() {
     started=$SECONDS
     while kill -0 "$child" 2>/dev/null && [ $((SECONDS - started)) -le 12 ]; do sleep 0.1; done
     ! kill -0 "$child" 2>/dev/null || fail "the child still runs 12 s after the client stopped reading"
-    grep -qF "swift-bridge-helperd: cannot reply:" "$WORLD/tmp/broker.log" || fail "no journal line for the stuck reply"
+    logged "swift-bridge-helperd: cannot reply: "
     no_taps_left
     kill "$lingering" 2>/dev/null
     wait "$lingering" 2>/dev/null
@@ -554,19 +561,11 @@ case_broker_killed_mid_request() {
 
 case_64_clients_at_once_twice() {
     conf 'allow br0'
-    local round i
+    local round taps
     for round in 1 2; do
-        touch "$WORLD/tmp/hold"
-        for i in $(seq 64); do
-            env PROBE_HOLD_WHILE="$WORLD/tmp/hold" setpriv $nobody -- "$bin/bridge-helper-probe" "$WORLD/bin/h-broker" \
-                >"$WORLD/tmp/c$i" 2>&1 &
-            HOLDERS+=($!)
-        done
-        for i in $(seq 64); do wait_report "c$i"; done
-        local granted taps
-        granted=$(cat "$WORLD"/tmp/c* | grep -c '^fds=1$')
+        hold_many c 64
         taps=$(ip -o link show master br0 type tun | wc -l)
-        [ "$granted" = 64 ] || { OUT=$(grep -L '^fds=1$' "$WORLD"/tmp/c* | head -n1 | xargs cat); fail "round $round: $granted of 64 got a tap"; }
+        [ "$GRANTED" = 64 ] || { OUT=$(grep -L '^fds=1$' "$WORLD"/tmp/c* | head -n1 | xargs cat); fail "round $round: $GRANTED of 64 got a tap"; }
         [ "$(sed -n 's/^tap=//p' "$WORLD"/tmp/c* | sort -u | wc -l)" = 64 ] || fail "round $round: the taps' names are not distinct"
         [ "$taps" = 64 ] || fail "round $round: $taps taps on br0 while 64 are held"
         release
