@@ -328,6 +328,19 @@ case_lies_in_the_call() {
     expect_closed
     client '["io.swiftbridgehelper.Bridge.OpenTap"]'
     expect_closed
+    # Names the helper refuses: Failed, with the lines the cap copy prints for --br=NAME.
+    conf 'allow all'
+    local name cap_lines
+    for name in 'br0:1' '' 'a/b' 'abcdefghijklmnopq' '.' 'br0 ' 'br%d'; do
+        probe "$WORLD/bin/h-cap" --use-vnet --fd=@FD "--br=$name"
+        expect_refused
+        cap_lines=$(stderr_lines)
+        client --replies=1 "$(call $open_tap "{\"bridge\":\"$name\"}")"
+        [ "$(replies | jq -r .error)" = io.swiftbridgehelper.Bridge.Failed ] || fail "the name \`$name' was not refused"
+        [ "$(replies | jq -r '.parameters.lines[]')" = "$cap_lines" ] || fail "\`$name': not the cap copy's lines"
+        no_taps_left
+    done
+    conf 'allow br0'
     client --replies=1 "$(call io.swiftbridgehelper.Bridge.CloseTap '{"bridge":"br0"}')"
     expect_error org.varlink.service.MethodNotFound method io.swiftbridgehelper.Bridge.CloseTap
     client --replies=1 "$(call io.example.Other.OpenTap '{"bridge":"br0"}')"
@@ -356,6 +369,12 @@ case_lies_in_the_framing() {
     client "$(call $open_tap '{"\xc0\xafbridge":"br0"}')"
     expect_closed
     [ "$(grep -c "the bytes are not well-formed UTF-8" "$WORLD/tmp/broker.log")" = 2 ] || fail "invalid UTF-8 not logged twice"
+    # A key twice (which one would count?), in the parameters and at the top.
+    client "$(call $open_tap '{"bridge":"nosuch0","bridge":"br0"}')"
+    expect_closed
+    client "{\"method\":\"org.varlink.service.GetInfo\",\"method\":\"$open_tap\",\"parameters\":{\"bridge\":\"br0\"}}"
+    expect_closed
+    [ "$(grep -c "an object has the same key twice" "$WORLD/tmp/broker.log")" = 2 ] || fail "duplicate keys not logged twice"
     # Not JSON at all, and trailing bytes after the object.
     client 'hello'
     expect_closed
@@ -575,30 +594,55 @@ case_64_clients_at_once_twice() {
 
 # ---- 10. the child narrows to the caller ---------------------------------------------------------
 
-case_child_narrows_to_the_caller() {
-    conf 'require options' 'allow br0 group=2002'
-    setpriv --reuid=65534 --regid=65534 --groups=2001,2002 -- "$WORLD/bin/varlink-client" \
-        "--wait-for=$WORLD/tmp/go" "$(call $open_tap '{"bridge":"br0"}')" >"$WORLD/tmp/narrow" 2>&1 &
-    local caller=$!
-    local child status
-    child=$(first_child) || fail "no child served the client"
-    # The child narrows before it reads a byte: the client has sent nothing yet.
-    for _ in $(seq 100); do
-        status=$(cat "/proc/$child/status" 2>/dev/null)
-        grep -q "^Uid:.65534" <<<"$status" && break
+# waiting_client NAME SETPRIV-IDS: a raw client that connects, then sends OpenTap br0 only once
+# $WORLD/tmp/go exists; its report goes to $WORLD/tmp/NAME. Prints the pid of the broker's
+# child that serves it, once that child has narrowed to a uid other than root.
+waiting_client() {
+    local before child
+    before=$(broker_children | tr '\n' ' ')
+    # shellcheck disable=SC2086
+    setpriv $2 -- "$WORLD/bin/varlink-client" "--wait-for=$WORLD/tmp/go" "$(call $open_tap '{"bridge":"br0"}')" \
+        >"$WORLD/tmp/$1" 2>&1 &
+    for _ in $(seq 250); do
+        for child in $(broker_children); do
+            [[ " $before " == *" $child "* ]] && continue
+            grep -q "^Uid:[[:space:]]0[[:space:]]" "/proc/$child/status" 2>/dev/null && continue
+            echo "$child"
+            return 0
+        done
         sleep 0.02
     done
-    local expected
-    for expected in "Uid:	65534	65534	65534	65534" "Gid:	65534	65534	65534	65534" "Groups:	2001 2002" \
-        "CapInh:	0000000000000000" "CapPrm:	0000000000001000" "CapEff:	0000000000001000" \
+    return 1
+}
+case_child_narrows_to_the_caller() {
+    conf 'require options' 'allow br0 group=2002'
+    local first second expected
+    first=$(waiting_client first "--reuid=65534 --regid=65534 --groups=2001,2002") || fail "no child served the first client"
+    second=$(waiting_client second "--reuid=1001 --regid=1001 --groups=2002") || fail "no child served the second client"
+    # Each child narrows before it reads a byte (its client has sent nothing yet): the caller's
+    # ids and groups, CAP_NET_ADMIN alone, no bounding set, no_new_privs.
+    for expected in "$first:Uid:	65534	65534	65534	65534" "$first:Gid:	65534	65534	65534	65534" \
+        "$first:Groups:	2001 2002" "$second:Uid:	1001	1001	1001	1001" "$second:Groups:	2002"; do
+        grep -qx "${expected#*:} *" "/proc/${expected%%:*}/status" || fail "the child waiting for a request lacks: $expected"
+    done
+    for expected in "CapInh:	0000000000000000" "CapPrm:	0000000000001000" "CapEff:	0000000000001000" \
         "CapBnd:	0000000000000000" "CapAmb:	0000000000000000" "NoNewPrivs:	1"; do
-        grep -qx "$expected *" <<<"$status" || { OUT=$status; touch "$WORLD/tmp/go"; fail "the child waiting for the request lacks: $expected"; }
+        grep -qx "$expected" "/proc/$first/status" && grep -qx "$expected" "/proc/$second/status" \
+            || fail "a child waiting for a request lacks: $expected"
+    done
+    # Each holds its own client's connection and nothing else: not the listening socket, not
+    # the other client's connection.
+    local child
+    for child in "$first" "$second"; do
+        [ "$(find "/proc/$child/fd" -lname 'socket:*' | wc -l)" = 1 ] \
+            || fail "child $child holds more than its client's socket: $(ls -l "/proc/$child/fd")"
     done
     touch "$WORLD/tmp/go"
-    wait "$caller"
-    OUT=$(cat "$WORLD/tmp/narrow")
-    [ "$(replies | jq -r .parameters.tap)" = tap0 ] || fail "the narrowed child made no tap for its caller"
-    [ "$(field reply_fds)" = 1 ] || fail "the tap's fd did not come"
+    for _ in $(seq 250); do grep -q '^end=' "$WORLD/tmp/first" "$WORLD/tmp/second" 2>/dev/null \
+        && [ "$(cat "$WORLD/tmp/first" "$WORLD/tmp/second" | grep -c '^end=')" = 2 ] && break; sleep 0.02; done
+    OUT=$(cat "$WORLD/tmp/first" "$WORLD/tmp/second")
+    [ "$(replies | jq -r .parameters.tap | grep -c '^tap')" = 2 ] || fail "the narrowed children did not both make a tap"
+    [ "$(sed -n 's/^reply_fds=//p' <<<"$OUT" | tr '\n' ' ')" = "1 1 " ] || fail "the taps' fds did not come"
 }
 
 # ---- 11. the audit line --------------------------------------------------------------------------
