@@ -158,6 +158,7 @@ first_child() {
 }
 
 cleanup() {
+    touch "$WORLD/tmp/go"  # waiting clients (waiting_client) go on and end
     [ ${#HOLDERS[@]} = 0 ] || { rm -f "$WORLD/tmp/hold"; kill "${HOLDERS[@]}" 2>/dev/null; }
     [ -z "${SYSLOG:-}" ] || kill "$SYSLOG" 2>/dev/null
     stop_broker
