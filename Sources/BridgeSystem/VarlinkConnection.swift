@@ -68,7 +68,10 @@ public final class VarlinkConnection {
             }
             // Owned at once, so that they close on every path below.
             descriptors += message.descriptors.map { Descriptor(owning: $0) }
-            if message.controlTruncated { throw .descriptorsTruncated }
+            // With none asked for, any fd (even one the kernel had to drop) is the peer's doing.
+            if message.controlTruncated {
+                throw maximumDescriptors == 0 ? .unexpectedDescriptors : .descriptorsTruncated
+            }
             if descriptors.count > maximumDescriptors { throw .unexpectedDescriptors }
             if count == 0 {
                 if unread.isEmpty && descriptors.isEmpty { return nil }

@@ -67,13 +67,7 @@ expect_closed() {
 # logged TEXT: the broker's journal (its stderr, $WORLD/tmp/broker.log) has a line with TEXT.
 logged() { grep -qF -- "$1" "$WORLD/tmp/broker.log" || fail "the broker's journal lacks: $1"; }
 
-no_taps_left() {
-    for _ in $(seq 150); do
-        [ -z "$(ip -o link show type tun)" ] && return 0
-        sleep 0.02
-    done
-    fail "a tap was left: $(ip -o link show type tun)"
-}
+no_taps_left() { local left; left=$(world_taps_gone) || fail "a tap was left: $left"; }
 
 # expect_tap BRIDGE: the probe got one tap fd and the byte 0, from a helper that said nothing.
 expect_tap() {

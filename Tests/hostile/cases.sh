@@ -48,13 +48,7 @@ stderr_besides_no_log_note() { stderr_text | grep -v "^swift-bridge-helper: note
 conf() { acl_file /etc/qemu/bridge.conf "$@"; }
 acl_file() { local path=$1; shift; printf '%s\n' "$@" >"$path"; chown root:root "$path"; chmod 0644 "$path"; }
 
-no_taps_left() {
-    for _ in $(seq 100); do
-        [ -z "$(ip -o link show type tun)" ] && return 0
-        sleep 0.02
-    done
-    fail "a tap outlived the helper: $(ip -o link show type tun)"
-}
+no_taps_left() { local left; left=$(world_taps_gone) || fail "a tap outlived the helper: $left"; }
 no_helper_left() { ! pgrep -f "^$helper" >/dev/null || fail "a helper process is still running"; }
 
 # expect_refused [TEXT ...]: non-zero exit, no fd, a message (containing each TEXT), nothing left.

@@ -78,5 +78,7 @@ print("fds=\(observation.descriptors.count)")
 print("data=\(escaped(observation.data.dropFirst(filler)))")
 if let tap = observation.tapName { print("tap=\(tap)") }
 for line in observation.stderr.split(separator: UInt8(ascii: "\n")) { print("stderr=\(escaped(line))") }
-for message in syslogCatcher?.drain(waitingUpTo: options.syslogWaitMilliseconds) ?? [] { print("syslog=\(escaped(message))") }
+for message in syslogCatcher?.drain(waitingUpTo: options.syslogWaitMilliseconds) ?? [] {
+    print("syslog=\(escaped(message))")
+}
 exit(0)
