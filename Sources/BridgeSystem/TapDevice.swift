@@ -7,45 +7,48 @@ import CBridgeShim
 struct TapDevice<Calls: PrivilegedCalls> {
     /// The tap's queues, one fd each (one unless the broker was asked for more); closing them
     /// all removes it. Sent to the caller, never closed before that.
-    let queues: [Calls.Tun]
+    private(set) var queues: [Calls.Tun]
     let name: [UInt8]
+    /// TUNSETIFF's flags, which every further queue must be attached with.
+    let flags: Int16
 
     /// The first queue: the one the owner is set on (the owner is the device's, not a queue's).
     var tun: Calls.Tun { queues[0] }
 
     /// Steps 2-4 of the contract: open /dev/net/tun, ask for its features, create `tap%d`;
-    /// with more than one queue, IFF_MULTI_QUEUE and each further queue attached by name.
+    /// IFF_MULTI_QUEUE when more than one queue will be attached (`attachQueues`).
     static func create(
-        vnetHeader wanted: Bool, queues count: Int = 1, _ calls: Calls
-    ) throws(HelperFailure)
-        -> TapDevice
-    {
+        vnetHeader wanted: Bool, multiQueue: Bool = false, _ calls: Calls
+    ) throws(HelperFailure) -> TapDevice {
         let tun = try open(calls)
         // The C helper adds IFF_VNET_HDR even when TUNGETFEATURES fails; we add it only when offered.
         let features = (try? calls.features(of: tun)) ?? 0
         let vnet = wanted && features & UInt32(UInt16(bitPattern: sbh_IFF_VNET_HDR)) != 0
-        let multiQueue = count > 1
         if multiQueue && features & UInt32(UInt16(bitPattern: sbh_IFF_MULTI_QUEUE)) == 0 {
             throw HelperFailure(
                 "failed to create tun device: this kernel's tun driver offers no multiqueue taps (IFF_MULTI_QUEUE)")
         }
         let flags = sbh_IFF_TAP | sbh_IFF_NO_PI | (vnet ? sbh_IFF_VNET_HDR : 0) | (multiQueue ? sbh_IFF_MULTI_QUEUE : 0)
-        // On failure every queue opened so far closes as the error is thrown: no device is left.
-        let name: [UInt8]
-        do { name = try calls.createTap(tun, flags: flags) } catch {
+        // On failure `tun` closes as the error is thrown: no device was made.
+        do { return TapDevice(queues: [tun], name: try calls.createTap(tun, flags: flags), flags: flags) } catch {
             throw HelperFailure("failed to create tun device: \(error.text)", hints: tunHints(error.errno))
         }
-        var queues = [tun]
+    }
+
+    /// Each further queue attached by name, up to `count`. After the MAC is set, not before:
+    /// udev gives a new interface a MAC of its own unless one was set by then, and every
+    /// moment before ours is set is a moment it may win (seen with 4 queues on a real host).
+    /// On failure the queues close as the error is thrown: no device is left.
+    mutating func attachQueues(upTo count: Int, _ calls: Calls) throws(HelperFailure) {
         while queues.count < count {
-            let queue = try open(calls)
+            let queue = try Self.open(calls)
             do { try calls.attachQueue(queue, to: name, flags: flags) } catch {
                 throw HelperFailure(
                     "failed to attach queue \(queues.count + 1) of \(count) to device `\(name)': \(error.text)",
-                    hints: tunHints(error.errno))
+                    hints: Self.tunHints(error.errno))
             }
             queues.append(queue)
         }
-        return TapDevice(queues: queues, name: name)
     }
 
     static func open(_ calls: Calls) throws(HelperFailure) -> Calls.Tun {

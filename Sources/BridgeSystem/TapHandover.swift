@@ -58,7 +58,7 @@ struct PrivilegedActs<Calls: PrivilegedCalls> {
 
     func run(to recipient: TapRecipient) throws(HandoverFailure) {
         let quota = TapQuota(decision)
-        let tap: TapDevice<Calls>
+        var tap: TapDevice<Calls>
         do throws(HelperFailure) {
             let mtu = try bridge.bridgeMTU()
             var netlink: Calls.Netlink? = try openNetlink()
@@ -71,10 +71,11 @@ struct PrivilegedActs<Calls: PrivilegedCalls> {
             }
             var port = try PortSetup.prepare(for: decision, bridge: bridge, netlink: netlink!, bridgeIndex: askIndex)
             if let quota { try checkQuota(quota, bridgeIndex: try askIndex(), netlink!, countingNew: false) }
-            tap = try TapDevice.create(vnetHeader: vnetHeader, queues: queues, calls)
+            tap = try TapDevice.create(vnetHeader: vnetHeader, multiQueue: queues > 1, calls)
             try tap.setOwner(caller, calls)
             try bridge.setMTU(mtu, of: tap.name)
             try bridge.setHighMAC(of: tap.name)
+            try tap.attachQueues(upTo: queues, calls)
             let tapIndex = try bridge.index(of: tap.name)
             try bridge.mark(tap.name, index: tapIndex, for: caller.uid, netlink!)
             try bridge.addToBridge(tap.name, index: tapIndex)

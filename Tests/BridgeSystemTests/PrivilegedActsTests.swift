@@ -184,19 +184,22 @@ private func rendered(_ failure: HelperFailure) -> String {
     }
 }
 
-/// The broker's multiqueue taps: IFF_MULTI_QUEUE, every further queue attached by name right
-/// after the tap is made, all fds sent together, the count in the audit line.
+/// The broker's multiqueue taps: IFF_MULTI_QUEUE, every further queue attached by name once
+/// the tap has its MAC (udev's own MAC may win if it comes first), all fds sent together, the
+/// count in the audit line.
 @Suite struct MultiQueueActs {
-    @Test func fourQueuesAreMadeAttachedAndSentTogether() {
+    static let flags = UInt16(bitPattern: sbh_IFF_TAP | sbh_IFF_NO_PI | sbh_IFF_VNET_HDR | sbh_IFF_MULTI_QUEUE)
+    static let attach = "attachQueue tap0 0x\(String(flags, radix: 16))"
+
+    @Test func fourQueuesAreAttachedAfterTheMACAndSentTogether() {
         let calls = RecordingCalls()
         #expect(run(calls, queues: 4) == nil)
-        let flags =
-            "0x\(String(UInt16(bitPattern: sbh_IFF_TAP | sbh_IFF_NO_PI | sbh_IFF_VNET_HDR | sbh_IFF_MULTI_QUEUE), radix: 16))"
         #expect(
-            Array(calls.log.prefix(12)) == [
+            Array(calls.log.prefix(16)) == [
                 "mtu br0", "driver br0", "openNetlink", "openTun", "features",
-                "createTap IFF_TAP|IFF_NO_PI|IFF_VNET_HDR|IFF_MULTI_QUEUE", "openTun", "attachQueue tap0 \(flags)",
-                "openTun", "attachQueue tap0 \(flags)", "openTun", "attachQueue tap0 \(flags)",
+                "createTap IFF_TAP|IFF_NO_PI|IFF_VNET_HDR|IFF_MULTI_QUEUE", "setOwner 1000", "setGroup 100",
+                "setMTU tap0 1400", "hardwareAddress tap0", "setHardwareAddress tap0 fe:11:22:33:44:55",
+                "openTun", Self.attach, "openTun", Self.attach, "openTun",
             ])
         #expect(calls.log.contains("audit allowed by /etc/qemu/bridge.conf:1 tap=tap0 queues=4"))
         #expect(calls.log.contains("send tun,tun,tun,tun over 5"))
@@ -206,12 +209,12 @@ private func rendered(_ failure: HelperFailure) -> String {
     /// A queue that cannot be attached: its line, and every queue opened so far closed (no tap left).
     @Test func aFailedQueueClosesEveryQueue() throws {
         let calls = RecordingCalls()
-        calls.failing = 9  // the second attachQueue
+        calls.failing = 14  // the second attachQueue
         let failure = try #require(run(calls, queues: 4))
-        #expect(calls.calls.last?.hasPrefix("attachQueue") == true)
+        #expect(calls.calls.last == Self.attach)
         #expect(failure.failure.message == "failed to attach queue 3 of 4 to device `tap0': \(denied)")
         #expect(calls.log.filter { $0 == "close tun" }.count == 3)
-        #expect(!calls.log.contains { $0.hasPrefix("send") || $0.hasPrefix("audit") })
+        #expect(!calls.log.contains { $0.hasPrefix("send") || $0.hasPrefix("audit") || $0.hasPrefix("addInterface") })
     }
 
     @Test func aKernelWithoutMultiQueueIsRefusedBeforeATapIsMade() throws {
