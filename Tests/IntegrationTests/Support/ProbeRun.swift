@@ -3,8 +3,9 @@
 struct ProbeRun: Sendable, CustomStringConvertible {
     let report: ProbeReport
     let stderr: String
-    /// `ip -o link show type tun` after the probe exited: must be empty, since the tap
-    /// lives only as long as the probe holds its fd.
+    /// `ip -o link show type tun` once the probe exited (waiting up to 3 s for the taps to go):
+    /// must be empty, since the tap lives only as long as the probe (and, a moment longer, the
+    /// broker's child that sent it) holds its fd.
     let tapsLeft: String
 
     /// Non-empty lines, split at `\n` bytes only: Swift treats `\r\n` as one Character, and
