@@ -52,16 +52,7 @@ public struct AuditLog {
     }
 
     static func connectToLog(_ socket: Descriptor) throws(SystemError) {
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: socketPath.utf8) }
-        try socket.syscall("connect") { fd in
-            withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                    Glibc.connect(fd, address, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
-            }
-        }
+        try socket.connectUnix(to: Array(socketPath.utf8))
     }
 
     /// Writes `<PRI>Mon dd hh:mm:ss swift-bridge-helper[PID]: uid=... bridge=... OUTCOME`, as

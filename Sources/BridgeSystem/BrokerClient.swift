@@ -81,16 +81,7 @@ public enum BrokerClient {
             socket = try .opening("socket") {
                 Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
             }
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: socketPath) }
-            try socket.syscall("connect") { fd in
-                withUnsafePointer(to: &address) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                        Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-                    }
-                }
-            }
+            try socket.connectUnix(to: socketPath)
         } catch {
             throw Refusal(
                 HelperFailure(

@@ -38,4 +38,18 @@ public final class Descriptor {
         owned = false
         return rawValue
     }
+
+    /// connect(2) of this unix socket to the socket file at `path` (the system log, the broker).
+    func connectUnix(to path: [UInt8]) throws(SystemError) {
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: path) }
+        try syscall("connect") { fd in
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
+        }
+    }
 }
